@@ -25,12 +25,17 @@ export default defineConfig({
     solidity: {
       fuzz: { runs: 256 },
       // 128 sequences of 64 calls each across the handler's actions; see
-      // test/invariants/ResponsibilityRegistryInvariants.t.sol.
+      // test/solidity/invariants/RegistryInvariants.t.sol.
       invariant: { runs: 128, depth: 64, failOnRevert: false },
     },
   },
   networks: {
-    localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
+    // `npm run chain -- --port N` points this at its node through ONUS_LOCAL_RPC_URL.
+    localhost: {
+      type: "http",
+      chainType: "l1",
+      url: process.env.ONUS_LOCAL_RPC_URL ?? "http://127.0.0.1:8545",
+    },
     sepolia: {
       type: "http",
       chainType: "l1",

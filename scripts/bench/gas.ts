@@ -6,7 +6,15 @@
 import { EAS__factory, SchemaRegistry__factory } from "@ethereum-attestation-service/eas-contracts";
 import type { ContractTransactionResponse } from "ethers";
 import type { network } from "hardhat";
-import { mutableTypes, registryDomain, type Hex, type StepInput } from "../../sdk/hashing.js";
+import {
+  buildStepProof,
+  hashUri,
+  mutableTypes,
+  registryDomain,
+  type Hex,
+  type StepBody,
+  type StepInput,
+} from "../../sdk/hashing.js";
 
 type Ethers = Awaited<ReturnType<typeof network.create>>["ethers"];
 
@@ -196,3 +204,152 @@ export function benchParameters(arbiter: string, treasury: string) {
 }
 
 export type { Ethers };
+
+/** A Hardhat network connection: ethers plus network helpers (to move time). */
+export interface BenchConnection {
+  ethers: Ethers;
+  networkHelpers: { time: { increase(seconds: number | bigint): Promise<number> } };
+}
+
+/**
+ * Gas of the accountability operations (no baseline: the rows exist so regressions show).
+ * Reports prove the trace's first step, the longest proof for a trace of that length.
+ */
+export async function measureAccountabilityGas(
+  connection: BenchConnection,
+): Promise<Record<string, GasMeasurement>> {
+  const { ethers, networkHelpers } = connection;
+  const signers = await ethers.getSigners();
+  const [owner, arbiter, treasury, node, reporter, claimant, user] = signers;
+  const parameters = benchParameters(arbiter.address, treasury.address);
+  const registry = await ethers.deployContract("ResponsibilityRegistry", [
+    ethers.ZeroAddress,
+    parameters,
+    false,
+    0n,
+    owner.address,
+  ]);
+  const day = Number(parameters.claimWindow);
+
+  const bond = {
+    what: "first operator bond (native)",
+    gas: await gasOf(registry.connect(node).bond(10n ** 18n, { value: 10n ** 18n })),
+  };
+
+  // Traces of 3 and 10 steps logged by the node; reports prove their first step.
+  let traceCounter = 0;
+  const logTrace = async (length: number) => {
+    const traceId = ethers.id(`bench accountability trace ${traceCounter++}`) as Hex;
+    const steps = Array.from({ length }, (_, i) => ({
+      traceId,
+      kind: i % 4,
+      inputDigest: ethers.id(`in ${traceId} ${i}`) as Hex,
+      outputDigest: ethers.id(`out ${traceId} ${i}`) as Hex,
+      uri: STEP_URI,
+    }));
+    const receipt = await (await registry.connect(node).logSteps(steps)).wait();
+    const bodies: StepBody[] = receipt!.logs
+      .map((log) => registry.interface.parseLog(log))
+      .filter((parsed) => parsed?.name === "StepLogged")
+      .map((parsed) => ({
+        traceId,
+        kind: Number(parsed!.args.kind),
+        actor: parsed!.args.actor as string,
+        inputDigest: parsed!.args.inputDigest as Hex,
+        outputDigest: parsed!.args.outputDigest as Hex,
+        uriHash: hashUri(parsed!.args.uri as string),
+        loggedAt: parsed!.args.loggedAt as bigint,
+      }));
+    return { traceId, bodies };
+  };
+  const report = async (length: number) => {
+    const { traceId, bodies } = await logTrace(length);
+    const tx = registry.connect(reporter).reportFailure(
+      {
+        traceId,
+        beneficiary: user.address,
+        compensation: 10n ** 17n,
+        evidenceDigest: ethers.id("evidence"),
+        evidenceUri: "ipfs://bafy-evidence",
+      },
+      buildStepProof(bodies, 0),
+      { value: parameters.reporterBond },
+    );
+    const gas = await gasOf(tx);
+    return { gas, failureId: await registry.failureCount() };
+  };
+
+  // Warm-up: the very first report also initialises counters and ledgers (zero → non-zero
+  // writes); measure the steady state that every later report pays.
+  await report(3);
+  const reported3 = await report(3);
+  const reportFailure3Steps = { what: "report a failure, proving the first of 3 steps", gas: reported3.gas };
+  const reported10 = await report(10);
+  const reportFailure10Steps = {
+    what: "report a failure, proving the first of 10 steps",
+    gas: reported10.gas,
+  };
+
+  // claim + compensate on the first failure; propose a remedy on a second; enforce a third;
+  // fallback on a fourth; rule on a fifth (contested by the actor).
+  const claim = {
+    what: "claim responsibility (stake the compensation)",
+    gas: await gasOf(
+      registry.connect(claimant).claimResponsibility(reported3.failureId, { value: 10n ** 17n }),
+    ),
+  };
+  const compensate = {
+    what: "compensate (stake → beneficiary credit)",
+    gas: await gasOf(registry.connect(claimant).compensate(reported3.failureId)),
+  };
+
+  await (
+    await registry.connect(claimant).claimResponsibility(reported10.failureId, { value: 10n ** 17n })
+  ).wait();
+  const proposeRemedy = {
+    what: "propose a remedy",
+    gas: await gasOf(
+      registry
+        .connect(claimant)
+        .proposeRemedy(reported10.failureId, ethers.id("remedy"), "ipfs://bafy-remedy"),
+    ),
+  };
+
+  const toEnforce = (await report(3)).failureId;
+  await (await registry.connect(claimant).claimResponsibility(toEnforce, { value: 10n ** 17n })).wait();
+  const toFallback = (await report(3)).failureId;
+  const toRule = (await report(3)).failureId;
+  await (await registry.connect(node).contest(toRule, ethers.id("grounds"), "")).wait();
+  const rule = {
+    what: "arbiter rules Valid (locked bond → beneficiary)",
+    gas: await gasOf(registry.connect(arbiter).rule(toRule, 1)),
+  };
+
+  await networkHelpers.time.increase(day + 1);
+  const assignFallback = {
+    what: "assign the fallback (lock the actor's bond)",
+    gas: await gasOf(registry.assignFallback(toFallback)),
+  };
+  await networkHelpers.time.increase(Number(parameters.resolutionWindow) + 1);
+  const enforce = {
+    what: "enforce after the resolution window",
+    gas: await gasOf(registry.enforce(toEnforce)),
+  };
+  const withdraw = {
+    what: "withdraw credits (native transfer)",
+    gas: await gasOf(registry.connect(user).withdraw(user.address)),
+  };
+
+  return {
+    bond,
+    reportFailure3Steps,
+    reportFailure10Steps,
+    claim,
+    assignFallback,
+    compensate,
+    proposeRemedy,
+    enforce,
+    rule,
+    withdraw,
+  };
+}

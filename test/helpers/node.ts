@@ -1,0 +1,1 @@
+export { freePort, startHardhatNode, testWallets, type HardhatNode } from "../../scripts/lib/hardhat-node.js";
