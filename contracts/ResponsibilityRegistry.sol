@@ -92,8 +92,9 @@ contract ResponsibilityRegistry is IResponsibilityRegistry, Ownable2Step, EIP712
 
     uint256 private _failureCount;
     mapping(uint256 failureId => Failure) private _failures;
-    /// @dev One report per step.
-    mapping(bytes32 stepId => uint256 failureId) private _failureOfStep;
+    /// @dev One report per step and reporter: a reporter cannot repeat itself, and nobody can
+    /// pre-empt the affected party's own report with a decoy.
+    mapping(bytes32 stepId => mapping(address reporter => uint256 failureId)) private _failureOfStep;
 
     mapping(address account => uint256) private _credits;
     mapping(address account => Ledger) private _ledgers;
@@ -258,7 +259,7 @@ contract ResponsibilityRegistry is IResponsibilityRegistry, Ownable2Step, EIP712
         bytes32 stepId = _checkReport(report, proof, params);
 
         failureId = ++_failureCount;
-        _failureOfStep[stepId] = failureId;
+        _failureOfStep[stepId][msg.sender] = failureId;
         Failure storage f = _failures[failureId];
         f.traceId = report.traceId;
         f.stepId = stepId;
@@ -343,6 +344,27 @@ contract ResponsibilityRegistry is IResponsibilityRegistry, Ownable2Step, EIP712
         f.deadline = resolutionDeadline;
         _ledgers[f.actor].failuresDefaulted += 1;
         emit FallbackAssigned(failureId, f.actor, f.collateral, f.shortfall, resolutionDeadline);
+    }
+
+    /// @inheritdoc IResponsibilityRegistry
+    function collectShortfall(uint256 failureId) external nonReentrant returns (uint256 collected) {
+        Failure storage f = _existingFailure(failureId);
+        FailureState state = f.state;
+        bool open =
+            state == FailureState.Assigned || state == FailureState.Contested || state == FailureState.RemedyProposed;
+        if (!open || !f.collateralFromBond) revert FailureNotCollectable(failureId, state, f.collateralFromBond);
+        OperatorBond storage actorBond = _bonds[f.actor];
+        uint128 shortfall = f.shortfall;
+        collected = _min(shortfall, actorBond.amount);
+        if (collected == 0) revert NothingToCollect(failureId, shortfall, actorBond.amount);
+
+        uint128 amount = uint128(collected); // <= shortfall < 2^128
+        actorBond.amount -= amount;
+        _liabilities.bonded -= amount;
+        _liabilities.staked += amount;
+        f.collateral += amount;
+        f.shortfall = shortfall - amount;
+        emit ShortfallCollected(failureId, f.actor, amount, shortfall - amount);
     }
 
     /// @inheritdoc IResponsibilityRegistry
@@ -536,8 +558,8 @@ contract ResponsibilityRegistry is IResponsibilityRegistry, Ownable2Step, EIP712
     }
 
     /// @inheritdoc IResponsibilityRegistry
-    function failureOfStep(bytes32 stepId) external view returns (uint256) {
-        return _failureOfStep[stepId];
+    function failureOfStep(bytes32 stepId, address reporter) external view returns (uint256) {
+        return _failureOfStep[stepId][reporter];
     }
 
     /// @inheritdoc IResponsibilityRegistry
@@ -677,14 +699,17 @@ contract ResponsibilityRegistry is IResponsibilityRegistry, Ownable2Step, EIP712
         StepProof calldata proof,
         Parameters storage params
     ) private view returns (bytes32 stepId) {
-        if (report.beneficiary == address(0)) revert InvalidBeneficiary(report.beneficiary);
+        // The registry could never withdraw a credit of its own.
+        if (report.beneficiary == address(0) || report.beneficiary == address(this)) {
+            revert InvalidBeneficiary(report.beneficiary);
+        }
         uint256 cap = params.compensationCap;
         if (report.compensation == 0 || report.compensation > cap) {
             revert CompensationOutOfRange(report.compensation, cap);
         }
         stepId = _verifyStepProof(report.traceId, proof);
-        uint256 existing = _failureOfStep[stepId];
-        if (existing != 0) revert StepAlreadyReported(stepId, existing);
+        uint256 existing = _failureOfStep[stepId][msg.sender];
+        if (existing != 0) revert StepAlreadyReported(stepId, msg.sender, existing);
         uint256 reportDeadline = uint256(proof.loggedAt) + params.reportWindow;
         if (block.timestamp > reportDeadline) revert ReportWindowClosed(stepId, reportDeadline, block.timestamp);
     }
@@ -887,6 +912,11 @@ contract ResponsibilityRegistry is IResponsibilityRegistry, Ownable2Step, EIP712
             uint256(p.reportWindow) + p.claimWindow + p.resolutionWindow + p.remedyWindow + p.arbitrationTimeout;
         _checkBounds("unbondingDelay", p.unbondingDelay, windows, MAX_UNBONDING_DELAY);
         _checkBounds("treasuryShareBps", p.treasuryShareBps, 0, MAX_BPS);
+        // A share that rounds down to zero would let a node report itself for free.
+        if (p.treasuryShareBps != 0) {
+            uint256 smallest = (MAX_BPS + p.treasuryShareBps - 1) / p.treasuryShareBps;
+            _checkBounds("reporterBond", p.reporterBond, smallest, type(uint128).max);
+        }
         if (p.arbiter == address(0)) revert ZeroAddressParameter("arbiter");
         if (p.treasury == address(0)) revert ZeroAddressParameter("treasury");
 

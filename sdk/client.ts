@@ -177,6 +177,13 @@ export interface AssignFallbackResult extends WriteResult {
   shortfall: bigint;
   resolutionDeadline: bigint;
 }
+export interface CollectShortfallResult extends WriteResult {
+  failureId: bigint;
+  actor: string;
+  /** Bond moved into the failure's collateral. */
+  collected: bigint;
+  remainingShortfall: bigint;
+}
 export interface ProposeRemedyParameters extends FailureIdParameters {
   remedyDigest: string;
   remedyUri?: string;
@@ -581,6 +588,26 @@ export class OnusClient extends OnusReader {
       locked: assigned.locked as bigint,
       shortfall: assigned.shortfall as bigint,
       resolutionDeadline: assigned.resolutionDeadline as bigint,
+    };
+  }
+
+  /**
+   * Locks more of the actor's bond behind an open failure it backs that has a shortfall (after
+   * the actor topped up its bond, or collateral came back from another failure). Anyone may call.
+   *
+   * @example
+   * const { collected, remainingShortfall } = await beneficiary.collectShortfall({ failureId });
+   */
+  async collectShortfall(parameters: FailureIdParameters): Promise<CollectShortfallResult> {
+    const failureId = parseId("failureId", parameters.failureId);
+    const result = await this.send("collectShortfall", [failureId]);
+    const collected = eventArgs(result.events, "ShortfallCollected");
+    return {
+      ...result,
+      failureId,
+      actor: collected.actor as string,
+      collected: collected.amount as bigint,
+      remainingShortfall: collected.remainingShortfall as bigint,
     };
   }
 

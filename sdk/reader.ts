@@ -204,6 +204,7 @@ export class OnusReader {
         "RemedyRejected",
         "ArbitrationRuled",
         "FailureClosed",
+        "ShortfallCollected",
       ] as const
     ).map((name) => iface.getEvent(name).topicHash);
     const second = (["Credited", "BondRestored"] as const).map((name) => iface.getEvent(name).topicHash);

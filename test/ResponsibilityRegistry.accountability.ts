@@ -43,7 +43,7 @@ import {
   type Signer,
   type World,
 } from "./helpers/failures.js";
-import { anyHex } from "./helpers/matchers.js";
+import { anyHex, anyValue } from "./helpers/matchers.js";
 import { DAY, defaultParameters, deployRegistry, makeStep } from "./helpers/registry.js";
 
 const connection = await network.create();
@@ -471,7 +471,7 @@ describe("ResponsibilityRegistry — accountability", function () {
             collateral: 0n,
             shortfall: 0n,
           });
-          expect(await w.registry.failureOfStep(stepId)).to.equal(1n);
+          expect(await w.registry.failureOfStep(stepId, w.reporter.address)).to.equal(1n);
           expect(await w.registry.failureCount()).to.equal(1n);
           await expectLedger(w, w.node.address, { failuresAttributed: 1n, failuresReported: 0n });
           await expectLedger(w, w.reporter.address, { failuresReported: 1n, failuresAttributed: 0n });
@@ -491,9 +491,9 @@ describe("ResponsibilityRegistry — accountability", function () {
             await sendReport(w, { proof });
           }
           expect(await w.registry.failureCount()).to.equal(3n);
-          expect(await w.registry.failureOfStep(stepIds[2])).to.equal(1n);
-          expect(await w.registry.failureOfStep(stepIds[0])).to.equal(2n);
-          expect(await w.registry.failureOfStep(stepIds[1])).to.equal(3n);
+          expect(await w.registry.failureOfStep(stepIds[2], w.reporter.address)).to.equal(1n);
+          expect(await w.registry.failureOfStep(stepIds[0], w.reporter.address)).to.equal(2n);
+          expect(await w.registry.failureOfStep(stepIds[1], w.reporter.address)).to.equal(3n);
           await expectBond(w, w.node.address, { openFailures: 3n });
           await expectLedger(w, w.node.address, { failuresAttributed: 3n });
         });
@@ -543,11 +543,41 @@ describe("ResponsibilityRegistry — accountability", function () {
           });
         });
 
-        it("reverts with StepAlreadyReported when the same step is reported twice", async function () {
+        it("reverts with StepAlreadyReported when the same reporter reports the same step twice", async function () {
+          const w = await loadFixture(f.reported);
+          await expect(sendReport(w, { index: 1 }))
+            .to.be.revertedWithCustomError(w.registry, "StepAlreadyReported")
+            .withArgs(w.stepId, w.reporter.address, w.failureId);
+        });
+
+        it("accepts another reporter's report of the same step as a separate failure", async function () {
           const w = await loadFixture(f.reported);
           await expect(sendReport(w, { index: 1, reporter: w.stranger }))
-            .to.be.revertedWithCustomError(w.registry, "StepAlreadyReported")
-            .withArgs(w.stepId, w.failureId);
+            .to.emit(w.registry, "FailureReported")
+            .withArgs(
+              2n,
+              w.stepId,
+              w.node.address,
+              TRACE,
+              w.stranger.address,
+              anyValue,
+              anyValue,
+              anyValue,
+              anyValue,
+              anyValue,
+              anyValue,
+            );
+          expect(await w.registry.failureOfStep(w.stepId, w.stranger.address)).to.equal(2n);
+          expect(await w.registry.failureOfStep(w.stepId, w.reporter.address)).to.equal(w.failureId);
+          await expectBond(w, w.node.address, { openFailures: 2n });
+        });
+
+        it("reverts with InvalidBeneficiary when the beneficiary is the registry itself", async function () {
+          const w = await loadFixture(f.bonded);
+          const registryAddress = await w.registry.getAddress();
+          await expect(sendReport(w, { beneficiary: registryAddress }))
+            .to.be.revertedWithCustomError(w.registry, "InvalidBeneficiary")
+            .withArgs(registryAddress);
         });
 
         it("reverts with StepProofMismatch for a step that was never logged", async function () {
@@ -1041,6 +1071,89 @@ describe("ResponsibilityRegistry — accountability", function () {
           await expect(w.registry.assignFallback(0n))
             .to.be.revertedWithCustomError(w.registry, "UnknownFailure")
             .withArgs(0n);
+        });
+      });
+
+      describe("collectShortfall", function () {
+        it("locks bond added after the fallback behind the failure, up to its shortfall (anyone)", async function () {
+          const w = await loadFixture(f.assignedShort); // bond 5 locked, shortfall 2
+          await bond(w, w.node, UNIT);
+          const tx = w.registry.connect(w.stranger).collectShortfall(w.failureId);
+          await expect(tx)
+            .to.emit(w.registry, "ShortfallCollected")
+            .withArgs(w.failureId, w.node.address, UNIT, LARGE_COMPENSATION - BOND - UNIT);
+          await w.collateral.expectBalanceChanges(tx, [w.node, w.stranger, w.registry], [0n, 0n, 0n]);
+          await expectFailure(w, w.failureId, {
+            collateral: BOND + UNIT,
+            shortfall: LARGE_COMPENSATION - BOND - UNIT,
+          });
+          await expectBond(w, w.node.address, { amount: 0n, openFailures: 1n });
+          await expectTotals(w, {
+            bonded: 0n,
+            reporterBonds: REPORTER_BOND,
+            staked: BOND + UNIT,
+            credits: 0n,
+          });
+          // A bigger top-up fills the rest of the shortfall and no more.
+          await bond(w, w.node, 5n * UNIT);
+          expect(await w.registry.connect(w.stranger).collectShortfall.staticCall(w.failureId)).to.equal(
+            UNIT,
+          );
+          await (await w.registry.connect(w.stranger).collectShortfall(w.failureId)).wait();
+          await expectFailure(w, w.failureId, { collateral: LARGE_COMPENSATION, shortfall: 0n });
+          await expectBond(w, w.node.address, { amount: 4n * UNIT });
+          await expectBacked(w);
+        });
+
+        it("pays the collected collateral when the failure is enforced, leaving no unbacked shortfall", async function () {
+          const w = await loadFixture(f.assignedShort);
+          await bond(w, w.node, 2n * UNIT);
+          await (await w.registry.connect(w.beneficiary).collectShortfall(w.failureId)).wait();
+          await atDeadline(w, w.failureId, 1n);
+          await expect(w.registry.connect(w.stranger).enforce(w.failureId))
+            .to.emit(w.registry, "FailureClosed")
+            .withArgs(w.failureId, FailureState.Enforced, w.node.address, LARGE_COMPENSATION, 0n);
+          await expectLedger(w, w.node.address, { amountSlashed: LARGE_COMPENSATION, unbackedShortfall: 0n });
+          await expectCredits(w, [[w.beneficiary, LARGE_COMPENSATION]]);
+        });
+
+        it("applies to a failure its actor contested and to one with a remedy proposed (nothing short here)", async function () {
+          for (const fixture of [f.contestedByActor, f.assignedRemedyProposed]) {
+            const w = await loadFixture(fixture);
+            const failure = await w.registry.failure(w.failureId);
+            expect(failure.collateralFromBond).to.equal(true);
+            expect(failure.shortfall).to.equal(0n);
+            await expect(w.registry.collectShortfall(w.failureId))
+              .to.be.revertedWithCustomError(w.registry, "NothingToCollect")
+              .withArgs(w.failureId, 0n, BOND - COMPENSATION);
+          }
+        });
+
+        it("reverts with NothingToCollect when the actor has no free bond", async function () {
+          const w = await loadFixture(f.assignedShort);
+          await expect(w.registry.connect(w.stranger).collectShortfall(w.failureId))
+            .to.be.revertedWithCustomError(w.registry, "NothingToCollect")
+            .withArgs(w.failureId, LARGE_COMPENSATION - BOND, 0n);
+        });
+
+        it("reverts with FailureNotCollectable for a staked, a reported and a closed failure", async function () {
+          for (const [fixture, state, fromBond] of [
+            [f.claimed, FailureState.Claimed, false],
+            [f.reported, FailureState.Reported, false],
+            [f.compensated, FailureState.Compensated, false],
+          ] as const) {
+            const w = await loadFixture(fixture);
+            await expect(w.registry.connect(w.stranger).collectShortfall(w.failureId))
+              .to.be.revertedWithCustomError(w.registry, "FailureNotCollectable")
+              .withArgs(w.failureId, state, fromBond);
+          }
+        });
+
+        it("reverts with UnknownFailure for an id never reported", async function () {
+          const w = await loadFixture(f.bonded);
+          await expect(w.registry.collectShortfall(99n))
+            .to.be.revertedWithCustomError(w.registry, "UnknownFailure")
+            .withArgs(99n);
         });
       });
 
@@ -1783,6 +1896,21 @@ describe("ResponsibilityRegistry — accountability", function () {
           expect(parametersObject(await w.registry.parametersAt(1))).to.deep.equal(w.parameters);
         });
 
+        it("rejects a reporter bond whose treasury share would round down to zero", async function () {
+          const w = await loadFixture(f.bonded);
+          const tiny = { ...w.parameters, reporterBond: 9n, treasuryShareBps: 1_000n };
+          await expect(w.registry.connect(w.owner).setParameters(tiny))
+            .to.be.revertedWithCustomError(w.registry, "ParameterOutOfBounds")
+            .withArgs("reporterBond", 9n, 10n, 2n ** 128n - 1n);
+          await expect(w.registry.connect(w.owner).setParameters({ ...tiny, reporterBond: 10n })).to.emit(
+            w.registry,
+            "ParametersUpdated",
+          );
+          await expect(
+            w.registry.connect(w.owner).setParameters({ ...tiny, reporterBond: 1n, treasuryShareBps: 0n }),
+          ).to.emit(w.registry, "ParametersUpdated");
+        });
+
         it("reverts for anyone but the owner", async function () {
           const w = await loadFixture(f.bonded);
           await expect(w.registry.connect(w.arbiter).setParameters(w.parameters))
@@ -2185,7 +2313,7 @@ describe("ResponsibilityRegistry — accountability", function () {
       expect(unknown.state).to.equal(FailureState.None);
       expect(unknown.actor).to.equal(ethers.ZeroAddress);
       expect((await registry.parametersAt(99)).arbiter).to.equal(ethers.ZeroAddress);
-      expect(await registry.failureOfStep(ethers.id("nothing"))).to.equal(0n);
+      expect(await registry.failureOfStep(ethers.id("nothing"), ethers.ZeroAddress)).to.equal(0n);
       expect(await registry.failureCount()).to.equal(0n);
       expect((await registry.ledgerOf(ethers.ZeroAddress)).failuresAttributed).to.equal(0n);
       expect((await registry.bondOf(ethers.ZeroAddress)).amount).to.equal(0n);

@@ -49,6 +49,8 @@ const REPORTER_BOND = 10n ** 16n;
 const TREASURY_SHARE = REPORTER_BOND / 10n;
 const AWARD = REPORTER_BOND - TREASURY_SHARE;
 const REPORT_WINDOW = 7n * DAY;
+const RESOLUTION_WINDOW = 2n * DAY;
+const ARBITRATION_TIMEOUT = 4n * DAY;
 const UNBONDING_DELAY = 17n * DAY;
 
 /** A registry of `kind` collateral with the node bonded BOND and a four-step trace logged. */
@@ -469,27 +471,67 @@ describe("ResponsibilityRegistry — attacks and bad input", function () {
     }
   });
 
-  // Documents current behaviour that conflicts with DESIGN.md invariant 11 ("one caller cannot
-  // make another caller's submission revert by front-running it"): reports are unique per step,
-  // so whoever reports a step first fixes its beneficiary and compensation for good.
-  it("a node reporting itself from a second address first (1 wei, itself as beneficiary) blocks the affected party's report of that step", async function () {
+  // DESIGN.md invariant 11: one caller cannot make another caller's submission revert by
+  // front-running it. Reports are unique per step *and reporter*, so a decoy report filed first
+  // (1 wei, the node's own second address as beneficiary) cannot stop the affected party's own.
+  it("a node reporting itself from a second address first (1 wei, itself as beneficiary) cannot block the affected party's report of that step", async function () {
     const w = await loadFixture(BONDED.native);
-    const { failureId, stepId } = await report(w, {
+    const { failureId: decoy, stepId } = await report(w, {
       reporter: w.node2,
       beneficiary: w.node2.address,
       compensation: 1n,
     });
+    const { failureId: genuine } = await report(w, {
+      reporter: w.beneficiary,
+      beneficiary: w.beneficiary.address,
+      compensation: 5n * UNIT,
+    });
+    expect(await w.registry.failureOfStep(stepId, w.node2.address)).to.equal(decoy);
+    expect(await w.registry.failureOfStep(stepId, w.beneficiary.address)).to.equal(genuine);
+    // The affected party cannot repeat itself, though.
     await expect(sendReport(w, { reporter: w.beneficiary, compensation: 5n * UNIT }))
       .to.be.revertedWithCustomError(w.registry, "StepAlreadyReported")
-      .withArgs(stepId, failureId);
-    await assign(w, failureId);
-    await (await w.registry.connect(w.node).compensate(failureId)).wait();
-    // The node's exposure for the failed step was 1 wei, paid to itself; its reporter bond came back.
-    await expectBond(w, w.node.address, { amount: BOND - 1n, openFailures: 0n });
-    await expectCredits(w, [
-      [w.node2, 1n + REPORTER_BOND],
-      [w.beneficiary, 0n],
-    ]);
+      .withArgs(stepId, w.beneficiary.address, genuine);
+    await assign(w, genuine);
+    await (await w.registry.connect(w.node).compensate(genuine)).wait();
+    await expectCredits(w, [[w.beneficiary, 5n * UNIT + REPORTER_BOND]]);
+    await expectBond(w, w.node.address, { amount: BOND - 5n * UNIT, openFailures: 1n });
+  });
+
+  // A decoy contested by the node locks its bond, so a genuine failure's fallback finds less;
+  // when the decoy's collateral returns, anyone can collect the genuine failure's shortfall.
+  it("a decoy report contested to lock the node's bond cannot shield it: the shortfall is collected when the bond returns", async function () {
+    const w = await loadFixture(BONDED.native);
+    const { failureId: decoy } = await report(w, {
+      index: 0,
+      reporter: w.node2,
+      beneficiary: w.node2.address,
+      compensation: BOND,
+    });
+    await contest(w, decoy, w.node);
+    const { failureId: genuine } = await report(w, {
+      index: 1,
+      reporter: w.beneficiary,
+      beneficiary: w.beneficiary.address,
+      compensation: BOND,
+    });
+    await assign(w, genuine);
+    await expectFailure(w, genuine, { collateral: 0n, shortfall: BOND });
+    await expect(w.registry.connect(w.stranger).collectShortfall(genuine))
+      .to.be.revertedWithCustomError(w.registry, "NothingToCollect")
+      .withArgs(genuine, BOND, 0n);
+    // The arbiter stays silent on the decoy: it ends drawn and the bond comes back ...
+    await w.time.increase(ARBITRATION_TIMEOUT + 1n);
+    await (await w.registry.expireArbitration(decoy)).wait();
+    // ... and the beneficiary locks it behind the genuine failure before enforcing.
+    await expect(w.registry.connect(w.beneficiary).collectShortfall(genuine))
+      .to.emit(w.registry, "ShortfallCollected")
+      .withArgs(genuine, w.node.address, BOND, 0n);
+    await expectFailure(w, genuine, { collateral: BOND, shortfall: 0n });
+    await w.time.increase(RESOLUTION_WINDOW + 1n);
+    await (await w.registry.enforce(genuine)).wait();
+    await expectCredits(w, [[w.beneficiary, BOND + REPORTER_BOND]]);
+    await expectBacked(w);
   });
 
   it("duplicate reports, claims, fallbacks and rulings revert and pay nothing twice", async function () {
@@ -501,9 +543,9 @@ describe("ResponsibilityRegistry — attacks and bad input", function () {
     // The same step again, with a fresh proof and with a proof against the pinned head.
     await logTrace(w, w.node, 1, TRACE, 10);
     for (const proof of [await proofOf(w, 1), oldProof]) {
-      await expect(sendReport(w, { proof, reporter: w.stranger }))
+      await expect(sendReport(w, { proof }))
         .to.be.revertedWithCustomError(w.registry, "StepAlreadyReported")
-        .withArgs(stepId, failureId);
+        .withArgs(stepId, w.reporter.address, failureId);
     }
     expect(await w.registry.isPinnedHead(TRACE, stalePinned)).to.equal(true);
     // Claims.
@@ -701,11 +743,13 @@ describe("ResponsibilityRegistry — attacks and bad input", function () {
   });
 
   it("odd amounts and 1 wei splits sum exactly (treasury share rounds down, the accused gets the rest)", async function () {
+    // The smallest bonds the bounds allow for each share: reporterBond x bps >= 10,000, so the
+    // treasury's share is never rounded away to zero.
     const cases = [
-      { reporterBond: 1n, bps: 1_000n },
-      { reporterBond: 1n, bps: 9_999n },
+      { reporterBond: 10n, bps: 1_000n },
+      { reporterBond: 2n, bps: 9_999n },
       { reporterBond: 1n, bps: 10_000n },
-      { reporterBond: 3n, bps: 3_333n },
+      { reporterBond: 4n, bps: 3_333n },
       { reporterBond: 7n, bps: 5_000n },
       { reporterBond: 12_345n, bps: 1n },
       { reporterBond: 10n ** 16n + 1n, bps: 0n },

@@ -293,6 +293,14 @@ interface IResponsibilityRegistry {
     /// @notice Collateral locked from an operator's bond for a failure came back to the bond.
     event BondRestored(address indexed operator, uint256 indexed failureId, uint256 amount);
 
+    /// @notice More of the actor's bond was locked behind a failure, reducing its shortfall.
+    event ShortfallCollected(
+        uint256 indexed failureId,
+        address indexed actor,
+        uint256 amount,
+        uint256 remainingShortfall
+    );
+
     /// @notice A failure was reported against a logged step.
     event FailureReported(
         uint256 indexed failureId,
@@ -435,15 +443,15 @@ interface IResponsibilityRegistry {
     error UnbondingNotReady(address operator, uint256 unbondableAt, uint256 timestamp);
     /// @notice The operator still has failures open against its steps.
     error OpenFailures(address operator, uint256 openFailures);
-    /// @notice A report must name a non-zero beneficiary.
+    /// @notice A report must name a beneficiary other than zero and the registry itself.
     error InvalidBeneficiary(address beneficiary);
     /// @notice The compensation asked is zero or above the cap.
     error CompensationOutOfRange(uint256 compensation, uint256 cap);
     /// @notice The step proof does not fold to the trace's current head (it may be stale: rebuild
     /// it, or prove against a head pinned with {pinTraceHead}) nor to a pinned head.
     error StepProofMismatch(bytes32 traceId, bytes32 currentHead, bytes32 computedHead);
-    /// @notice The step already has a failure report.
-    error StepAlreadyReported(bytes32 stepId, uint256 failureId);
+    /// @notice This reporter already reported this step.
+    error StepAlreadyReported(bytes32 stepId, address reporter, uint256 failureId);
     /// @notice The step was logged too long ago to be reported.
     error ReportWindowClosed(bytes32 stepId, uint256 deadline, uint256 timestamp);
     /// @notice No failure has this id.
@@ -460,6 +468,10 @@ interface IResponsibilityRegistry {
     error NoRemedyProposed(uint256 failureId, FailureState state);
     /// @notice Rulings and timeouts apply only to contested failures.
     error FailureNotContested(uint256 failureId, FailureState state);
+    /// @notice Only an open failure backed by the actor's bond can collect its shortfall.
+    error FailureNotCollectable(uint256 failureId, FailureState state, bool collateralFromBond);
+    /// @notice The failure has no shortfall, or the actor has no bond left to lock.
+    error NothingToCollect(uint256 failureId, uint256 shortfall, uint256 availableBond);
     /// @notice The current phase's deadline has passed.
     error DeadlinePassed(uint256 failureId, uint256 deadline, uint256 timestamp);
     /// @notice The current phase's deadline has not passed yet.
@@ -543,7 +555,9 @@ interface IResponsibilityRegistry {
     // Failures
     // ─────────────────────────────────────────────────────────────────────────────────────────
 
-    /// @notice Reports a failed step, posting the reporter bond (native: as value).
+    /// @notice Reports a failed step, posting the reporter bond (native: as value). Each reporter
+    /// may report a step once; nobody can stop another reporter (the affected party, say) from
+    /// reporting the same step, so a report cannot be pre-empted by a decoy.
     /// @param report What failed, who is affected and the compensation asked.
     /// @param proof The step's fields and the body hashes of the steps after it.
     /// @return failureId The new failure's id (ids start at 1).
@@ -570,6 +584,14 @@ interface IResponsibilityRegistry {
     /// recorded as a shortfall, never a revert.
     /// @param failureId A Reported failure past its claim deadline.
     function assignFallback(uint256 failureId) external;
+
+    /// @notice Locks more of the actor's bond behind an open failure it backs (Assigned, or
+    /// Contested / RemedyProposed with bond collateral) that has a shortfall — for example after
+    /// the actor topped up its bond, or collateral came back from another failure. Anyone may
+    /// call; it locks up to the shortfall and never more than the bond holds.
+    /// @param failureId The failure.
+    /// @return collected The amount moved from the bond into the failure's collateral.
+    function collectShortfall(uint256 failureId) external returns (uint256 collected);
 
     /// @notice The accountable party pays: its collateral goes to the beneficiary and the
     /// reporter's bond back to the reporter. During the resolution window.
@@ -687,8 +709,8 @@ interface IResponsibilityRegistry {
     /// @notice Number of failures reported so far (the highest id).
     function failureCount() external view returns (uint256);
 
-    /// @notice The failure reported against a step (0 if none).
-    function failureOfStep(bytes32 stepId) external view returns (uint256);
+    /// @notice The failure `reporter` filed against a step (0 if none).
+    function failureOfStep(bytes32 stepId, address reporter) external view returns (uint256);
 
     /// @notice An address's record.
     function ledgerOf(address account) external view returns (Ledger memory);

@@ -319,6 +319,46 @@ export async function measureAccountabilityGas(
   await (await registry.connect(claimant).claimResponsibility(toEnforce, { value: 10n ** 17n })).wait();
   const toFallback = (await report(3)).failureId;
   const toRule = (await report(3)).failureId;
+  // A failure against a node whose bond falls short, for collectShortfall.
+  const shortNode = signers[7];
+  await (await registry.connect(shortNode).bond(5n * 10n ** 16n, { value: 5n * 10n ** 16n })).wait();
+  const shortTrace = ethers.id("bench short bond trace") as Hex;
+  await (
+    await registry.connect(shortNode).logStep({
+      traceId: shortTrace,
+      kind: 1,
+      inputDigest: ethers.id("short in") as Hex,
+      outputDigest: ethers.id("short out") as Hex,
+      uri: STEP_URI,
+    })
+  ).wait();
+  const shortLog = (await registry.queryFilter(registry.filters.StepLogged(shortTrace)))[0];
+  const shortBody: StepBody = {
+    traceId: shortTrace,
+    kind: 1,
+    actor: shortNode.address,
+    inputDigest: shortLog.args.inputDigest as Hex,
+    outputDigest: shortLog.args.outputDigest as Hex,
+    uriHash: hashUri(STEP_URI),
+    loggedAt: shortLog.args.loggedAt,
+  };
+  const shortReport = {
+    traceId: shortTrace,
+    beneficiary: user.address,
+    compensation: 10n ** 17n,
+    evidenceDigest: ethers.id("evidence"),
+    evidenceUri: "",
+  };
+  await (
+    await registry
+      .connect(reporter)
+      .reportFailure(shortReport, buildStepProof([shortBody], 0), { value: parameters.reporterBond })
+  ).wait();
+  const toCollect = await registry.failureCount();
+  const pinTraceHead = {
+    what: "pin a trace head (for reports while the trace grows)",
+    gas: await gasOf(registry.connect(reporter).pinTraceHead(shortTrace)),
+  };
   await (await registry.connect(node).contest(toRule, ethers.id("grounds"), "")).wait();
   const rule = {
     what: "arbiter rules Valid (locked bond → beneficiary)",
@@ -329,6 +369,12 @@ export async function measureAccountabilityGas(
   const assignFallback = {
     what: "assign the fallback (lock the actor's bond)",
     gas: await gasOf(registry.assignFallback(toFallback)),
+  };
+  await (await registry.assignFallback(toCollect)).wait();
+  await (await registry.connect(shortNode).bond(5n * 10n ** 16n, { value: 5n * 10n ** 16n })).wait();
+  const collectShortfall = {
+    what: "collect a shortfall from a topped-up bond",
+    gas: await gasOf(registry.collectShortfall(toCollect)),
   };
   await networkHelpers.time.increase(Number(parameters.resolutionWindow) + 1);
   const enforce = {
@@ -346,10 +392,12 @@ export async function measureAccountabilityGas(
     reportFailure10Steps,
     claim,
     assignFallback,
+    collectShortfall,
     compensate,
     proposeRemedy,
     enforce,
     rule,
     withdraw,
+    pinTraceHead,
   };
 }

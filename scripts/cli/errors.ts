@@ -31,7 +31,10 @@ const HINTS: Record<string, (args: Readonly<Record<string, unknown>>) => string>
   DeadlineNotReached: (args) => `too early: wait until after ${formatValue(args.deadline)}`,
   StepProofMismatch: () => "the trace moved while reporting; run the report again",
   StepAlreadyReported: (args) =>
-    `failure ${formatValue(args.failureId)} already covers this step (onus failure ${formatValue(args.failureId)})`,
+    `you already reported this step as failure ${formatValue(args.failureId)} (onus failure ${formatValue(args.failureId)})`,
+  NothingToCollect: (args) =>
+    `nothing to collect: shortfall ${formatValue(args.shortfall)}, free bond ${formatValue(args.availableBond)}`,
+  FailureNotCollectable: () => "only an open failure backed by the actor's bond has a shortfall to collect",
   ReportWindowClosed: () => "the step is too old to report",
   FailureNotClaimable: () => "only a Reported failure within its claim window can be claimed",
   OpenFailures: () =>

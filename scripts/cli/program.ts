@@ -782,6 +782,37 @@ Examples:
       }),
     );
 
+  program
+    .command("collect")
+    .description(
+      "lock more of the actor's bond behind a failure with a shortfall (after it topped up, or collateral came back)",
+    )
+    .argument("<failureId>")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ onus collect 3    # before `onus enforce 3`, once the node has bond again",
+    )
+    .action(
+      run(async (context, out, _options, [text]) => {
+        const client = await context.client();
+        const result = await client.collectShortfall({ failureId: failureIdArg(text) });
+        if (out.json) {
+          out.data({
+            failureId: result.failureId,
+            actor: result.actor,
+            collected: result.collected,
+            remainingShortfall: result.remainingShortfall,
+            transactionHash: result.transactionHash,
+          });
+        } else {
+          out.line(
+            `${out.colors.green("collected")} ${formatAmount(result.collected, context.collateral)} more of ${result.actor}'s bond for failure #${result.failureId}; shortfall left ${formatAmount(result.remainingShortfall, context.collateral)}`,
+          );
+          txLine(out, result);
+        }
+      }),
+    );
+
   const closing = (
     name: string,
     description: string,
@@ -1202,6 +1233,8 @@ function describeEvent(event: RegistryEvent, collateral: Collateral): string {
       return `closed: ${String(a.outcome)}, ${money(a.paidToBeneficiary)} to the beneficiary`;
     case "Credited":
       return `credited ${money(a.amount)} to ${String(a.account)} (${String(a.reason)})`;
+    case "ShortfallCollected":
+      return `${money(a.amount)} more of ${String(a.actor)}'s bond locked, shortfall left ${money(a.remainingShortfall)}`;
     case "BondRestored":
       return `${money(a.amount)} returned to the bond of ${String(a.operator)}`;
     default:
@@ -1219,6 +1252,9 @@ function nextSteps(failure: FailureView, now: bigint): string | undefined {
         : `anyone may \`onus fallback ${id}\``;
     case "Claimed":
     case "Assigned":
+      if (failure.shortfall > 0n && failure.collateralFromBond) {
+        return `${open ? "the accountable party may settle" : `anyone may \`onus enforce ${id}\``}; once the node has bond again, \`onus collect ${id}\` locks it for the shortfall`;
+      }
       return open
         ? `the accountable party may \`onus compensate ${id}\`, \`onus remedy propose ${id}\` or \`onus contest ${id}\``
         : `anyone may \`onus enforce ${id}\``;

@@ -285,7 +285,9 @@ describe("SDK: failures", function () {
           reportOf(world, { stepId: world.trace.steps[2].stepId.toUpperCase().replace("0X", "0x") }),
         );
         expect(result.stepId).to.equal(world.trace.steps[2].stepId);
-        expect(await registryOf(world).failureOfStep(world.trace.steps[2].stepId)).to.equal(result.failureId);
+        expect(
+          await registryOf(world).failureOfStep(world.trace.steps[2].stepId, world.reporter.address),
+        ).to.equal(result.failureId);
       });
 
       it(`decodes StepAlreadyReported without sending anything (${kind})`, async function () {
@@ -293,11 +295,11 @@ describe("SDK: failures", function () {
         const stepId = world.trace.steps[1].stepId;
         await expectRevert(
           world,
-          () => clientFor(world, world.stranger).reportFailure(reportOf(world, { stepIndex: 1 })),
+          () => clientFor(world, world.reporter).reportFailure(reportOf(world, { stepIndex: 1 })),
           {
             errorName: "StepAlreadyReported",
-            args: { stepId, failureId: 1n },
-            shortMessage: `StepAlreadyReported(stepId=${stepId}, failureId=1)`,
+            args: { stepId, reporter: world.reporter.address, failureId: 1n },
+            shortMessage: `StepAlreadyReported(stepId=${stepId}, reporter=${world.reporter.address}, failureId=1)`,
           },
         );
       });
@@ -598,6 +600,39 @@ describe("SDK: failures", function () {
         args: { failureId: 1n, state: "Claimed" },
         shortMessage: "FailureNotAssignable(failureId=1, state=Claimed)",
       });
+    });
+  });
+
+  describe("collectShortfall", function () {
+    it("locks bond the node added after the fallback, and decodes NothingToCollect", async function () {
+      const world = await loadFixture(reportedErc20);
+      const node = clientFor(world, world.node);
+      const stranger = clientFor(world, world.stranger);
+      await node.bond({ amount: UNIT / 2n });
+      await time.increaseTo((await deadlineOf(world, 1n)) + 1n);
+      await stranger.assignFallback({ failureId: 1n });
+      await expectRevert(world, () => stranger.collectShortfall({ failureId: 1n }), {
+        errorName: "NothingToCollect",
+        args: { failureId: 1n, shortfall: COMPENSATION - UNIT / 2n, availableBond: 0n },
+      });
+      await node.bond({ amount: UNIT / 4n });
+      const result = await stranger.collectShortfall({ failureId: 1n });
+      expect(result).to.include({
+        failureId: 1n,
+        actor: world.node.address,
+        collected: UNIT / 4n,
+        remainingShortfall: COMPENSATION - UNIT / 2n - UNIT / 4n,
+      });
+      const { collateral, shortfall, history } = await readerFor(world).getFailureWithHistory(1n);
+      expect(collateral + shortfall).to.equal(COMPENSATION);
+      expect(history.map((event) => event.name)).to.include("ShortfallCollected");
+    });
+
+    it("rejects a malformed id before sending anything", async function () {
+      const world = await loadFixture(reportedNative);
+      await expectInvalidInput(world, "failureId", () =>
+        clientFor(world, world.stranger).collectShortfall({ failureId: 0n }),
+      );
     });
   });
 

@@ -51,8 +51,9 @@ contract AccountabilityFuzzTest is Test {
         uint128 compensation,
         bool claimed
     ) public {
-        reporterBond = uint128(_bound(reporterBond, 1, MAX_AMOUNT));
         bps = uint16(_bound(bps, 0, 10_000));
+        // The smallest bond the bounds allow: bond x bps >= 10,000, so the share never rounds to 0.
+        reporterBond = uint128(_bound(reporterBond, bps == 0 ? 1 : (10_000 + bps - 1) / bps, MAX_AMOUNT));
         bondAmount = uint128(_bound(bondAmount, 0, MAX_AMOUNT));
         compensation = uint128(_bound(compensation, 1, MAX_AMOUNT));
         _deploy(reporterBond, bps);
@@ -138,8 +139,9 @@ contract AccountabilityFuzzTest is Test {
         Path path = Path(_bound(pathSeed, 0, uint256(type(Path).max)));
         bondAmount = uint128(_bound(bondAmount, 0, MAX_AMOUNT));
         compensation = uint128(_bound(compensation, 1, MAX_AMOUNT));
-        reporterBond = uint128(_bound(reporterBond, 1, MAX_AMOUNT));
         bps = uint16(_bound(bps, 0, 10_000));
+        // The smallest bond the bounds allow: bond x bps >= 10,000, so the share never rounds to 0.
+        reporterBond = uint128(_bound(reporterBond, bps == 0 ? 1 : (10_000 + bps - 1) / bps, MAX_AMOUNT));
         _deploy(reporterBond, bps);
         _bond(bondAmount);
         uint256 id = _reportFailure(compensation);

@@ -62,7 +62,8 @@ contract RegistryHandler is CommonBase, StdCheats, StdUtils {
         SetParameters,
         SetPaused,
         ForceSend,
-        ProbeWindows
+        ProbeWindows,
+        CollectShortfall
     }
 
     /// @dev One registry call, shared by actions and probes.
@@ -106,8 +107,8 @@ contract RegistryHandler is CommonBase, StdCheats, StdUtils {
     // Constants
     // ─────────────────────────────────────────────────────────────────────────────────────────
 
-    uint256 public constant ACTION_COUNT = 27;
-    uint256 public constant SELECTOR_COUNT = 23;
+    uint256 public constant ACTION_COUNT = 28;
+    uint256 public constant SELECTOR_COUNT = 24;
     uint256 public constant TRACE_COUNT = 3;
     uint256 internal constant ANY_TIME = 0;
     uint256 internal constant BEFORE = 1;
@@ -155,7 +156,7 @@ contract RegistryHandler is CommonBase, StdCheats, StdUtils {
     mapping(uint256 trace => ModelStep[]) internal _steps;
     mapping(uint256 trace => uint256[]) internal _pinnedPositions;
     mapping(bytes32 head => bool) internal _pinned;
-    mapping(bytes32 stepId => uint256 failureId) internal _reportedStep;
+    mapping(bytes32 stepId => mapping(address reporter => uint256 failureId)) internal _reportedStep;
 
     // ─────────────────────────────────────────────────────────────────────────────────────────
     // Ghosts
@@ -250,6 +251,7 @@ contract RegistryHandler is CommonBase, StdCheats, StdUtils {
         selectors[20] = RegistryHandler.setPaused.selector;
         selectors[21] = RegistryHandler.forceSend.selector;
         selectors[22] = RegistryHandler.probeWindows.selector;
+        selectors[23] = RegistryHandler.collectShortfall.selector;
     }
 
     // ─────────────────────────────────────────────────────────────────────────────────────────
@@ -257,19 +259,78 @@ contract RegistryHandler is CommonBase, StdCheats, StdUtils {
     // ─────────────────────────────────────────────────────────────────────────────────────────
 
     function bond(uint256 nodeSeed, uint256 amount) external act(Action.Bond) {
-        address node = nodes[nodeSeed % nodes.length];
-        amount = _bound(amount, 1, 10 ether);
+        if (_bondFor(nodes[nodeSeed % nodes.length], _bound(amount, 1, 10 ether))) _success(Action.Bond);
+    }
+
+    /// @dev Bonds `amount` for `node` and follows it in the model; false if the call reverted.
+    function _bondFor(address node, uint256 amount) internal returns (bool) {
         uint256 value = _fund(node, amount);
         vm.prank(node);
-        try registry.bond{value: value}(amount) {
-            _success(Action.Bond);
-        } catch {
+        try registry.bond{value: value}(amount) {} catch {
             _violate(0, "bond reverted");
-            return;
+            return false;
         }
         ghostDeposited += amount;
         _bonds[node].amount += uint128(amount);
         _totals.bonded += amount;
+        return true;
+    }
+
+    /// @notice collectShortfall: on an open, bond-backed failure with a shortfall (half the time
+    /// after its actor topped up its bond, so there is something to lock), or on any id. The
+    /// spec: it moves min(shortfall, bond) from the actor's bond into the failure's collateral,
+    /// and reverts when that is zero or the failure is not open and bond-backed.
+    function collectShortfall(uint256 idSeed, uint256 topUp) external act(Action.CollectShortfall) {
+        uint256 n = ghostFailureCount;
+        if (n == 0) return;
+        uint256 id = _bound(idSeed, 1, n);
+        for (uint256 k; k < n && idSeed % 8 != 0; ++k) {
+            uint256 candidate = ((idSeed + k) % n) + 1;
+            IResponsibilityRegistry.Failure storage c = _failures[candidate];
+            if (_collectable(c) && c.shortfall > 0) {
+                id = candidate;
+                break;
+            }
+        }
+        IResponsibilityRegistry.Failure storage f = _failures[id];
+        if (_collectable(f) && f.shortfall > 0 && topUp % 2 == 0) _bondFor(f.actor, _bound(topUp, 1, f.shortfall));
+        IResponsibilityRegistry.OperatorBond storage b = _bonds[f.actor];
+        uint128 amount = _collectable(f) ? (f.shortfall < b.amount ? f.shortfall : b.amount) : 0;
+
+        vm.prank(sink);
+        bool ok;
+        try registry.collectShortfall(id) returns (uint256 collected) {
+            ok = true;
+            if (collected != amount) _violate(6, "collectShortfall moved another amount than the spec");
+        } catch {}
+        if (ok != (amount > 0)) {
+            _violate(
+                6,
+                ok
+                    ? "collectShortfall succeeded against the spec"
+                    : "collectShortfall reverted though the spec allows it"
+            );
+        }
+        if (!ok || amount == 0) return;
+        _success(Action.CollectShortfall);
+        b.amount -= amount;
+        _totals.bonded -= amount;
+        _totals.staked += amount;
+        f.collateral += amount;
+        f.shortfall -= amount;
+        if (keccak256(abi.encode(registry.failure(id))) != keccak256(abi.encode(f))) {
+            _violate(6, "failure differs from the spec after collectShortfall");
+        }
+    }
+
+    /// @dev Open and backed by the actor's bond: the states in which a shortfall can be collected.
+    function _collectable(IResponsibilityRegistry.Failure storage f) internal view returns (bool) {
+        IResponsibilityRegistry.FailureState st = f.state;
+        bool open =
+            st == IResponsibilityRegistry.FailureState.Assigned ||
+                st == IResponsibilityRegistry.FailureState.Contested ||
+                st == IResponsibilityRegistry.FailureState.RemedyProposed;
+        return open && f.collateralFromBond;
     }
 
     function startUnbonding(uint256 nodeSeed, uint256 amount) external act(Action.StartUnbonding) {
@@ -487,7 +548,8 @@ contract RegistryHandler is CommonBase, StdCheats, StdUtils {
     ) internal returns (uint256 id) {
         uint256 t = traceSeed % TRACE_COUNT;
         mode = mode % 16;
-        (bool found, uint256 i) = _pickStep(t, stepSeed, mode == 15);
+        address reporter = _pickReporter(partySeed);
+        (bool found, uint256 i) = _pickStep(t, stepSeed, mode == 15, reporter);
         if (!found) {
             if (mode == 15) return 0;
             // Nothing reportable in this trace: log a fresh step to report.
@@ -501,7 +563,6 @@ contract RegistryHandler is CommonBase, StdCheats, StdUtils {
         if ((mode == 13 || mode == 14) && last > i) headAt = i + ((stepSeed >> 128) % (last - i));
 
         IResponsibilityRegistry.Parameters storage p = _parameters[modelVersion];
-        address reporter = _pickReporter(partySeed);
         uint256 asked = _bound(compensation, 1, p.compensationCap);
         // One report in sixteen asks zero or more than the cap (must revert).
         if (partySeed % 16 == 0) asked = compensation % 2 == 0 ? 0 : uint256(p.compensationCap) + 1;
@@ -574,6 +635,10 @@ contract RegistryHandler is CommonBase, StdCheats, StdUtils {
         sum += p.arbitrationTimeout;
         p.unbondingDelay = uint32(sum + _bound(extraDelay, 0, 3 days));
         p.treasuryShareBps = uint16(_bound(roles >> 8, 0, 10_000));
+        // The bounds keep the treasury's share from rounding to zero: bond x bps >= 10,000.
+        if (p.treasuryShareBps != 0 && uint256(p.reporterBond) * p.treasuryShareBps < 10_000) {
+            p.reporterBond = uint128((10_000 + p.treasuryShareBps - 1) / p.treasuryShareBps);
+        }
         p.arbiter = arbiters[roles % 2];
         p.treasury = treasuries[(roles >> 1) % 2];
         // One call in sixteen sets an unbonding delay below the windows' sum (must revert).
@@ -967,7 +1032,7 @@ contract RegistryHandler is CommonBase, StdCheats, StdUtils {
                 report.compensation != 0 &&
                 report.compensation <= p.compensationCap &&
                 proofValid &&
-                _reportedStep[m.stepId] == 0 &&
+                _reportedStep[m.stepId][reporter] == 0 &&
                 currentTime <= uint256(m.loggedAt) + p.reportWindow;
 
         uint256 value = _fund(reporter, p.reporterBond);
@@ -994,10 +1059,10 @@ contract RegistryHandler is CommonBase, StdCheats, StdUtils {
     ) internal {
         // Invariant 11: ids are sequential and map back to their step.
         if (id != ghostFailureCount + 1) _violate(11, "failure id is not the next id");
-        if (registry.failureOfStep(m.stepId) != id) _violate(11, "failureOfStep does not map back");
+        if (registry.failureOfStep(m.stepId, reporter) != id) _violate(11, "failureOfStep does not map back");
         IResponsibilityRegistry.Parameters storage p = _parameters[modelVersion];
         ghostFailureCount = id;
-        _reportedStep[m.stepId] = id;
+        _reportedStep[m.stepId][reporter] = id;
         claimDeadlineOf[id] = currentTime + p.claimWindow;
         ghostDeposited += p.reporterBond;
 
@@ -1194,15 +1259,20 @@ contract RegistryHandler is CommonBase, StdCheats, StdUtils {
         if (id == 0) id = _report(seed, seed >> 32, seed >> 64, seed >> 96, 0);
     }
 
-    /// @dev A step of trace `t` that is unreported and still in its report window (or, when
-    /// `reportedOne`, one that was already reported), searching from `seed`.
-    function _pickStep(uint256 t, uint256 seed, bool reportedOne) internal view returns (bool, uint256) {
+    /// @dev A step of trace `t` that `reporter` has not reported and that is still in its report
+    /// window (or, when `reportedOne`, one it already reported), searching from `seed`.
+    function _pickStep(
+        uint256 t,
+        uint256 seed,
+        bool reportedOne,
+        address reporter
+    ) internal view returns (bool, uint256) {
         uint256 length = _steps[t].length;
         uint256 window = _parameters[modelVersion].reportWindow;
         for (uint256 k; k < length; ++k) {
             uint256 i = (seed + k) % length;
             ModelStep storage m = _steps[t][i];
-            bool reported = _reportedStep[m.stepId] != 0;
+            bool reported = _reportedStep[m.stepId][reporter] != 0;
             if (reportedOne ? reported : (!reported && currentTime <= uint256(m.loggedAt) + window)) return (true, i);
         }
         return (false, 0);

@@ -213,7 +213,7 @@ abstract contract RegistryInvariantsBase is Test {
         for (uint256 id = 1; id <= count; ++id) {
             IResponsibilityRegistry.Failure memory f = registry.failure(id);
             assertTrue(f.state != IResponsibilityRegistry.FailureState.None, "missing id");
-            assertEq(registry.failureOfStep(f.stepId), id, "failureOfStep does not map back");
+            assertEq(registry.failureOfStep(f.stepId, f.reporter), id, "failureOfStep does not map back");
         }
         assertEq(uint8(registry.failure(count + 1).state), 0, "an id beyond failureCount exists");
         _assertNoViolation(11);
@@ -260,7 +260,7 @@ abstract contract RegistryInvariantsBase is Test {
     // ─────────────────────────────────────────────────────────────────────────────────────────
 
     function test_randomWalkReachesEveryAction() public {
-        for (uint256 i; i < 600; ++i) {
+        for (uint256 i; i < 1000; ++i) {
             uint256 r = uint256(keccak256(abi.encode("walk", i)));
             _dispatch(r % handler.SELECTOR_COUNT(), keccak256(abi.encode(r, 1)), keccak256(abi.encode(r, 2)));
         }
@@ -317,11 +317,12 @@ abstract contract RegistryInvariantsBase is Test {
         else if (selector == 19) handler.setParameters(a, b, c, d);
         else if (selector == 20) handler.setPaused(a);
         else if (selector == 21) handler.forceSend(a);
-        else handler.probeWindows(a, b);
+        else if (selector == 22) handler.probeWindows(a, b);
+        else handler.collectShortfall(a, b);
     }
 
     function _actionName(uint256 action) internal pure returns (string memory) {
-        string[27] memory names = [
+        string[28] memory names = [
             "bond",
             "startUnbonding",
             "withdrawBond",
@@ -348,7 +349,8 @@ abstract contract RegistryInvariantsBase is Test {
             "setParameters",
             "setPaused",
             "forceSend",
-            "probeWindows"
+            "probeWindows",
+            "collectShortfall"
         ];
         return names[action];
     }
