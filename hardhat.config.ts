@@ -14,6 +14,9 @@ const optimizer = { optimizer: { enabled: true, runs: 500 }, viaIR: true };
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthersPlugin],
   solidity: {
+    // Compile the Solidity tests (forge-std, the invariant handler) only when they run, so
+    // `npm run demo`, `bench` and `chain` compile just the contracts on a fresh clone.
+    splitTestsCompilation: true,
     profiles: {
       // Tests, coverage and benchmarks all run the optimized build, so the gas we
       // measure is the gas a deployment pays.

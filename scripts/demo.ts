@@ -286,6 +286,7 @@ await asArbiter.rule({ failureId: failureD, ruling: "Invalid" });
 out.line("  the arbiter ruled the report invalid");
 
 out.line(bold("(b) nobody claims: the fallback assigns the compute node and its bond pays"));
+out.line(dim("  (last, because it needs the clock to move past the claim and resolution windows)"));
 await networkHelpers.time.increase(Number(parameters.claimWindow) + 1);
 out.line(`  ${formatDuration(parameters.claimWindow)} passed and nobody claimed #${failureB}`);
 const fallbackB = await asUser.get(bob.address)!.assignFallback({ failureId: failureB });
@@ -373,21 +374,25 @@ function explain(failure: FailureWithHistory): string {
       .map((event) => ({ account: String(event.args.account), amount: event.args.amount as bigint }));
   switch (failure.state) {
     case "Compensated":
-      return `${green(accountable)} stepped forward and carried it: its own stake of ${eth(failure.collateral)} paid ${beneficiary}. ${who(failure.actor)}'s bond was never touched.`;
+      return `Carried by the ${green(accountable)}: it stepped forward, staked ${eth(failure.collateral)} and paid ${beneficiary}. The ${who(failure.actor)}'s bond was never touched.`;
     case "Enforced":
     case "RuledValid":
       return failure.collateralFromBond
-        ? `Nobody stepped forward, so it fell to ${yellow(accountable)}, the node that logged the failing step: ${eth(failure.collateral)} of its bond paid ${beneficiary}${failure.shortfall > 0n ? `, and ${eth(failure.shortfall)} it could not cover is recorded against it` : ""}.`
-        : `${accountable}'s stake of ${eth(failure.collateral)} paid ${beneficiary}.`;
+        ? `Carried by the ${yellow(accountable)}, the node that logged the failing step: nobody stepped forward, so ${eth(failure.collateral)} of its bond paid ${beneficiary}${failure.shortfall > 0n ? `, and the ${eth(failure.shortfall)} it could not cover is recorded against it` : ""}.`
+        : `Carried by the ${accountable}: its stake of ${eth(failure.collateral)} paid ${beneficiary}.`;
     case "Remedied":
-      return `${green(accountable)} took responsibility and made it right with a remedy ${beneficiary} accepted; its ${eth(failure.collateral)} stake came back. The cost was the remedy, not a payout.`;
+      return `Carried by the ${green(accountable)}: it took responsibility and made it right with a remedy ${beneficiary} accepted; its ${eth(failure.collateral)} stake came back, so the cost was the remedy itself.`;
     case "RuledInvalid": {
       const award = credit("ReporterBondAwarded")[0];
       const share = credit("TreasuryShare")[0];
-      return `The report was false: ${red(who(failure.reporter))} carried the cost, losing its ${eth(failure.reporterBond)} bond — ${award ? `${eth(award.amount)} to ${who(award.account)}, the wrongly accused` : ""}${share ? `, ${eth(share.amount)} to the treasury` : ""}.`;
+      const parts = [
+        ...(award ? [`${eth(award.amount)} to the ${who(award.account)} (the wrongly accused)`] : []),
+        ...(share ? [`${eth(share.amount)} to the treasury`] : []),
+      ];
+      return `Carried by the ${red(who(failure.reporter))}: the report was false, so it lost its ${eth(failure.reporterBond)} bond — ${parts.join(" and ")}.`;
     }
     case "Drawn":
-      return "The arbiter did not decide: everything returned, nobody paid.";
+      return "Nobody: the arbiter did not decide, everything returned.";
     default:
       return `still open (${failure.state}).`;
   }

@@ -6,4 +6,12 @@
  */
 import { main } from "./program.js";
 
+// `onus failures | head` closes the pipe early: stop quietly instead of throwing EPIPE.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 await main(process.argv);

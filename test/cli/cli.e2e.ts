@@ -645,6 +645,36 @@ describe("onus CLI end to end (child processes against a real hardhat node)", fu
     });
   });
 
+  describe("collect", function () {
+    it("collect locks bond the node posted after the fallback behind the failure's shortfall", async function () {
+      const { beneficiary } = cli.roles;
+      const unbonded = cli.roles.fresh();
+      const { failureId } = await reportFailure(cli, { compensation: parseEther("0.3"), actor: unbonded });
+      await increaseTime(cli, cli.parameters.claimWindow + 1n);
+      await cli.client(beneficiary).assignFallback({ failureId });
+      const id = failureId.toString();
+
+      const nothing = await cli.run(["collect", id], { key: beneficiary.privateKey });
+      expectCliError(nothing, { code: 1, message: "NothingToCollect" });
+
+      await cli.client(unbonded).bond({ amount: parseEther("0.2") });
+      const collected = parseJson<{
+        failureId: string;
+        actor: string;
+        collected: string;
+        remainingShortfall: string;
+      }>(await cli.run(["collect", id, "--json"], { key: beneficiary.privateKey }));
+      expect(collected).to.include({
+        failureId: id,
+        actor: unbonded.address,
+        collected: parseEther("0.2").toString(),
+        remainingShortfall: parseEther("0.1").toString(),
+      });
+      const failure = await cli.reader.getFailure(failureId);
+      expect(failure).to.include({ collateral: parseEther("0.2"), shortfall: parseEther("0.1") });
+    });
+  });
+
   describe("contest, rule", function () {
     it("contest by the step's actor, then rule invalid by the arbiter, closes it as RuledInvalid", async function () {
       const { node, arbiter, treasury } = cli.roles;

@@ -68,10 +68,13 @@ const PATHS = {
 
 /** What section 9 says about who carried the cost, by outcome. */
 const COSTS: Record<keyof typeof PATHS, RegExp> = {
-  Compensated: /operator stepped forward and carried it: its own stake of [\d.]+ ETH paid alice/,
-  Enforced: /Nobody stepped forward, so it fell to compute node.*: [\d.]+ ETH of its bond paid bob/,
-  Remedied: /compute node took responsibility and made it right with a remedy carol \(user\) accepted/,
-  RuledInvalid: /The report was false: reporter carried the cost, losing its [\d.]+ ETH bond/,
+  Compensated: /Carried by the operator: it stepped forward, staked [\d.]+ ETH and paid alice/,
+  Enforced:
+    /Carried by the compute node, the node that logged the failing step: .* [\d.]+ ETH of its bond paid bob/,
+  Remedied:
+    /Carried by the compute node: it took responsibility and made it right with a remedy carol \(user\) accepted/,
+  RuledInvalid:
+    /Carried by the reporter: the report was false, so it lost its [\d.]+ ETH bond — [\d.]+ ETH to the verifier/,
 };
 
 describe("npm run demo (hardhat run scripts/demo.ts)", function () {
