@@ -23,19 +23,15 @@ import {
   TransactionFailedError,
 } from "./errors.js";
 import {
-  foldTrace,
-  hashUri,
+  buildStepProof,
   mutableTypes,
   registryDomain,
-  StepKind,
-  stepBodyHash,
   ZERO_HASH,
   type Hex,
-  type StepBody,
   type StepInput,
   type StepProof,
 } from "./hashing.js";
-import { OnusReader, type OnusReaderConfig, type ReadLogOptions } from "./reader.js";
+import { OnusReader, toStepBody, type OnusReaderConfig, type ReadLogOptions } from "./reader.js";
 import { NonceSerializedSender } from "./sender.js";
 import {
   Ruling,
@@ -987,15 +983,6 @@ function parseTimestampLike(field: string, value: unknown): bigint {
 
 /** Builds a report proof for a step of `trace`, against its stored head or a pinned head. */
 function buildProof(trace: Trace, target: { stepId?: Hex; stepIndex?: number }, pinnedHead?: Hex): StepProof {
-  const bodies: StepBody[] = trace.steps.map((step) => ({
-    traceId: trace.traceId,
-    kind: StepKind[step.kind],
-    actor: step.actor,
-    inputDigest: step.inputDigest,
-    outputDigest: step.outputDigest,
-    uriHash: hashUri(step.uri),
-    loggedAt: step.loggedAt,
-  }));
   const index =
     target.stepIndex ??
     trace.steps.findIndex((step) => step.stepId.toLowerCase() === target.stepId?.toLowerCase());
@@ -1009,8 +996,7 @@ function buildProof(trace: Trace, target: { stepId?: Hex; stepIndex?: number }, 
   // Prove against the pinned head: only the steps up to it count. It is looked up among the
   // emitted step ids, so a trace whose fields do not fold still yields a proof (and the
   // registry's StepProofMismatch) rather than a misleading input error.
-  const { stepIds } = foldTrace(bodies);
-  let end = bodies.length;
+  let end = trace.steps.length;
   if (pinnedHead !== undefined) {
     end = trace.steps.findIndex((step) => step.stepId.toLowerCase() === pinnedHead.toLowerCase()) + 1;
     if (end === 0) {
@@ -1026,18 +1012,8 @@ function buildProof(trace: Trace, target: { stepId?: Hex; stepIndex?: number }, 
       "was logged after the pinned head",
     );
   }
-  const previousHead = index === 0 ? ZERO_HASH : stepIds[index - 1];
-  const body = bodies[index];
-  return {
-    previousHead,
-    kind: body.kind,
-    actor: body.actor,
-    inputDigest: body.inputDigest,
-    outputDigest: body.outputDigest,
-    uriHash: body.uriHash,
-    loggedAt: body.loggedAt,
-    laterBodyHashes: bodies.slice(index + 1, end).map(stepBodyHash),
-  };
+  const bodies = trace.steps.slice(0, end).map((step) => toStepBody(trace.traceId, step));
+  return buildStepProof(bodies, index);
 }
 
 function loggedSteps(events: readonly RegistryEvent[]): LoggedStep[] {

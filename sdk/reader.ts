@@ -15,6 +15,7 @@ import {
   stepBodyHash,
   ZERO_HASH,
   type Hex,
+  type StepBody,
   type StepKindName,
 } from "./hashing.js";
 import { latestBlockNumber, queryLogs, withRetries, type LogFilter, type LogQueryOptions } from "./logs.js";
@@ -119,23 +120,7 @@ export class OnusReader {
       this.queryRegistryLogs([topic, id], { ...options, toBlock }),
       this.read("read the trace head", () => this.contract.traceHead(id, { blockTag: toBlock })),
     ]);
-    const steps = logs.map((log, index): TraceStep => {
-      const event = this.decodeLog(log);
-      return {
-        index,
-        stepId: event.args.stepId as Hex,
-        traceId: event.args.traceId as Hex,
-        actor: event.args.actor as string,
-        kind: event.args.kind as StepKindName,
-        inputDigest: event.args.inputDigest as Hex,
-        outputDigest: event.args.outputDigest as Hex,
-        uri: event.args.uri as string,
-        loggedAt: event.args.loggedAt as bigint,
-        blockNumber: log.blockNumber,
-        transactionHash: log.transactionHash as Hex,
-        logIndex: log.index,
-      };
-    });
+    const steps = logs.map((log, index): TraceStep => ({ index, ...this.decodeStep(log) }));
     return { traceId: id, storedHead: storedHead as Hex, steps };
   }
 
@@ -432,22 +417,9 @@ export class OnusReader {
     const traceId = parameters.traceId === undefined ? null : parseBytes32("traceId", parameters.traceId);
     const actor = parameters.actor === undefined ? null : toTopic(parseAddress("actor", parameters.actor));
     const topic = this.contract.interface.getEvent("StepLogged").topicHash;
-    return this.watch([topic, traceId, null, actor], parameters, (log) => {
-      const event = this.decodeLog(log);
-      parameters.onStep({
-        stepId: event.args.stepId as Hex,
-        traceId: event.args.traceId as Hex,
-        actor: event.args.actor as string,
-        kind: event.args.kind as StepKindName,
-        inputDigest: event.args.inputDigest as Hex,
-        outputDigest: event.args.outputDigest as Hex,
-        uri: event.args.uri as string,
-        loggedAt: event.args.loggedAt as bigint,
-        blockNumber: log.blockNumber,
-        transactionHash: log.transactionHash as Hex,
-        logIndex: log.index,
-      });
-    });
+    return this.watch([topic, traceId, null, actor], parameters, (log) =>
+      parameters.onStep(this.decodeStep(log)),
+    );
   }
 
   /**
@@ -515,6 +487,24 @@ export class OnusReader {
     return {
       name: parsed.name,
       args,
+      blockNumber: log.blockNumber,
+      transactionHash: log.transactionHash as Hex,
+      logIndex: log.index,
+    };
+  }
+
+  /** Decodes a `StepLogged` log into a trace step (without its position in the trace). */
+  protected decodeStep(log: Log): Omit<TraceStep, "index"> {
+    const { args } = this.decodeLog(log);
+    return {
+      stepId: args.stepId as Hex,
+      traceId: args.traceId as Hex,
+      actor: args.actor as string,
+      kind: args.kind as StepKindName,
+      inputDigest: args.inputDigest as Hex,
+      outputDigest: args.outputDigest as Hex,
+      uri: args.uri as string,
+      loggedAt: args.loggedAt as bigint,
       blockNumber: log.blockNumber,
       transactionHash: log.transactionHash as Hex,
       logIndex: log.index,
@@ -590,18 +580,7 @@ export function verifyTraceSteps(trace: Trace): TraceVerification {
   for (const [index, step] of trace.steps.entries()) {
     let recomputed: Hex;
     try {
-      recomputed = computeStepId(
-        head,
-        stepBodyHash({
-          traceId: trace.traceId,
-          kind: STEP_KIND_NAMES.indexOf(step.kind),
-          actor: step.actor,
-          inputDigest: step.inputDigest,
-          outputDigest: step.outputDigest,
-          uriHash: hashUri(step.uri),
-          loggedAt: step.loggedAt,
-        }),
-      );
+      recomputed = computeStepId(head, stepBodyHash(toStepBody(trace.traceId, step)));
     } catch {
       // Fields that cannot even be hashed (a kind that does not exist, an actor that is not an
       // address) match no step id.
@@ -636,6 +615,24 @@ export function verifyTraceSteps(trace: Trace): TraceVerification {
     };
   }
   return { ...base, valid: true };
+}
+
+/**
+ * What a trace step's body hash commits to, from the step as {@link OnusReader.getTrace} returns it.
+ *
+ * @example
+ * const bodies = trace.steps.map((step) => toStepBody(trace.traceId, step));
+ */
+export function toStepBody(traceId: Hex, step: Omit<TraceStep, "index">): StepBody {
+  return {
+    traceId,
+    kind: STEP_KIND_NAMES.indexOf(step.kind),
+    actor: step.actor,
+    inputDigest: step.inputDigest,
+    outputDigest: step.outputDigest,
+    uriHash: hashUri(step.uri),
+    loggedAt: step.loggedAt,
+  };
 }
 
 /** Turns the contract's failure struct into a {@link FailureView}. */

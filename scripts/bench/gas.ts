@@ -15,6 +15,7 @@ import {
   type StepBody,
   type StepInput,
 } from "../../sdk/hashing.js";
+import { defaultParameters } from "../../sdk/defaults.js";
 
 type Ethers = Awaited<ReturnType<typeof network.create>>["ethers"];
 
@@ -185,22 +186,9 @@ export async function measureTraceGas(ethers: Ethers): Promise<Record<string, Ga
   return { append, openTrace, batch50PerStep, signedBatch50PerStep, easAttest, appendGated };
 }
 
-/** Parameters for benchmark deployments (values do not change the gas measured). */
+/** Parameters for benchmark deployments: the defaults (values do not change the gas measured). */
 export function benchParameters(arbiter: string, treasury: string) {
-  const day = 86_400n;
-  return {
-    reporterBond: 10n ** 16n,
-    compensationCap: 10n ** 19n,
-    reportWindow: 7n * day,
-    claimWindow: day,
-    resolutionWindow: 2n * day,
-    remedyWindow: 3n * day,
-    arbitrationTimeout: 4n * day,
-    unbondingDelay: 17n * day,
-    treasuryShareBps: 1_000n,
-    arbiter,
-    treasury,
-  };
+  return defaultParameters({ arbiter, treasury });
 }
 
 export type { Ethers };

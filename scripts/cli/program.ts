@@ -4,10 +4,11 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { Command, Option } from "commander";
-import { id, isHexString, ZeroAddress } from "ethers";
+import { id, ZeroAddress } from "ethers";
 import { ResponsibilityRegistry__factory } from "../../types/ethers-contracts/factories/ResponsibilityRegistry__factory.js";
 import {
   defaultParameters,
+  FAILURE_STATE_NAMES,
   InvalidInputError,
   OPEN_FAILURE_STATES,
   type FailureStateName,
@@ -31,19 +32,8 @@ import {
 import { CliUsageError, EXIT_USAGE, reportError } from "./errors.js";
 import { createOutput, formatDuration, formatTime, short, type Output } from "./output.js";
 
-const STATE_NAMES: readonly FailureStateName[] = [
-  "Reported",
-  "Claimed",
-  "Assigned",
-  "Contested",
-  "RemedyProposed",
-  "Compensated",
-  "Remedied",
-  "Enforced",
-  "RuledValid",
-  "RuledInvalid",
-  "Drawn",
-];
+/** Every state a failure can be in (the `--state` choices). */
+const STATE_NAMES = FAILURE_STATE_NAMES.filter((name) => name !== "None");
 
 /**
  * Runs the CLI: refuses secrets given as arguments, then parses and runs the command.

@@ -1,6 +1,7 @@
 import type { ContractTransactionResponse } from "ethers";
 import type { network } from "hardhat";
 import type { ResponsibilityRegistry } from "../../types/ethers-contracts/index.js";
+import { defaultParameters as sdkDefaultParameters } from "../../sdk/defaults.js";
 import { hashUri, type Hex, type StepBody, type StepInput } from "../../sdk/hashing.js";
 
 /** The `ethers` object of a Hardhat network connection. */
@@ -9,21 +10,11 @@ export type Ethers = Awaited<ReturnType<typeof network.create>>["ethers"];
 export const HOUR = 3600n;
 export const DAY = 24n * HOUR;
 
-/** Parameters the tests deploy with: short, distinct windows so boundary tests can tell them apart. */
+/** Parameters the tests deploy with: the SDK's defaults, whose windows all differ (report 7 d,
+ * claim 1 d, resolution 2 d, remedy 3 d, arbitration 4 d, unbonding 17 d) so boundary tests can
+ * tell them apart. */
 export function defaultParameters(arbiter: string, treasury: string) {
-  return {
-    reporterBond: 10n ** 16n, // 0.01 unit
-    compensationCap: 10n ** 19n, // 10 units
-    reportWindow: 7n * DAY,
-    claimWindow: 1n * DAY,
-    resolutionWindow: 2n * DAY,
-    remedyWindow: 3n * DAY,
-    arbitrationTimeout: 4n * DAY,
-    unbondingDelay: 17n * DAY, // = the five windows above
-    treasuryShareBps: 1_000n, // 10 %
-    arbiter,
-    treasury,
-  };
+  return sdkDefaultParameters({ arbiter, treasury });
 }
 
 export type Parameters = ReturnType<typeof defaultParameters>;
