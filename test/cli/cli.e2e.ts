@@ -347,6 +347,27 @@ describe("onus CLI end to end (child processes against a real hardhat node)", fu
     });
   });
 
+  describe("keystore signing", function () {
+    it("signs with an encrypted keystore and ONUS_KEYSTORE_PASSWORD; a wrong password is one line, exit 2", async function () {
+      const signer = cli.roles.fresh();
+      const keystore = cli.writeFile("keystore.json", await signer.encrypt("correct horse battery"));
+      const bonded = await cli.run(["bond", "0.1eth", "--json"], {
+        env: { ONUS_KEYSTORE: keystore, ONUS_KEYSTORE_PASSWORD: "correct horse battery" },
+      });
+      expect(parseJson<{ newBond: string }>(bonded).newBond).to.equal(parseEther("0.1").toString());
+      expect((await cli.reader.getBond(signer.address)).amount).to.equal(parseEther("0.1"));
+
+      const wrong = await cli.run(["--keystore", keystore, "bond", "0.1eth"], {
+        env: { ONUS_KEYSTORE_PASSWORD: "not it" },
+      });
+      expectCliError(wrong, { code: 2, message: "cannot decrypt keystore" });
+      expect(wrong.stderr).not.to.include("not it");
+      const noPassword = await cli.run(["--keystore", keystore, "bond", "0.1eth"]);
+      expectCliError(noPassword, { code: 2, message: "needs a password" });
+      expect((await cli.reader.getBond(signer.address)).amount).to.equal(parseEther("0.1"));
+    });
+  });
+
   describe("bond", function () {
     it("bond takes amounts with units (1.5eth, 250000gwei) and shows the new bond", async function () {
       const operator = cli.roles.fresh();
