@@ -25,7 +25,7 @@ contract ResponsibilityRegistry is IResponsibilityRegistry, Ownable2Step, EIP712
     // Types
     // ─────────────────────────────────────────────────────────────────────────────────────────
 
-    /// @dev Read on every log, report and claim, so it is one word.
+    /// @dev Read on every report and claim, and on every log of a gated deployment, so it is one word.
     /// Layout: [0..127] minimumOperatorBond | [128..159] parametersVersion | [160..167] paused.
     struct Config {
         uint128 minimumOperatorBond;
@@ -162,17 +162,28 @@ contract ResponsibilityRegistry is IResponsibilityRegistry, Ownable2Step, EIP712
 
         stepIds = new bytes32[](total);
         uint256 index;
+        uint256 logged;
         for (uint256 g; g < batches.length; ++g) {
             SignedSteps calldata batch = batches[g];
             address actor = batch.actor;
             // Checks for the whole group (signature, nonce, deadline, bond), then effects.
-            bytes32[] memory uriHashes = _useSignature(batch);
+            (bytes32[] memory uriHashes, bool fresh) = _useSignature(batch);
+            if (!fresh) {
+                // Already used: someone submitted this very signature first, or the signer
+                // cancelled it. Skip it rather than fail the other signers' groups.
+                emit SignedStepsSkipped(actor, batch.nonce);
+                index += uriHashes.length;
+                continue;
+            }
             if (gated) _checkCanLog(config, actor);
             for (uint256 i; i < uriHashes.length; ++i) {
                 stepIds[index] = _appendStep(actor, batch.steps[i], uriHashes[i], index);
                 ++index;
             }
+            ++logged;
         }
+        // Nothing new at all: a plain replay.
+        if (logged == 0) revert InvalidNonce(batches[0].actor, _nonces[batches[0].actor], batches[0].nonce);
     }
 
     /// @inheritdoc IResponsibilityRegistry
@@ -353,18 +364,8 @@ contract ResponsibilityRegistry is IResponsibilityRegistry, Ownable2Step, EIP712
         bool open =
             state == FailureState.Assigned || state == FailureState.Contested || state == FailureState.RemedyProposed;
         if (!open || !f.collateralFromBond) revert FailureNotCollectable(failureId, state, f.collateralFromBond);
-        OperatorBond storage actorBond = _bonds[f.actor];
-        uint128 shortfall = f.shortfall;
-        collected = _min(shortfall, actorBond.amount);
-        if (collected == 0) revert NothingToCollect(failureId, shortfall, actorBond.amount);
-
-        uint128 amount = uint128(collected); // <= shortfall < 2^128
-        actorBond.amount -= amount;
-        _liabilities.bonded -= amount;
-        _liabilities.staked += amount;
-        f.collateral += amount;
-        f.shortfall = shortfall - amount;
-        emit ShortfallCollected(failureId, f.actor, amount, shortfall - amount);
+        collected = _collectFreeBond(failureId, f);
+        if (collected == 0) revert NothingToCollect(failureId, f.shortfall, _bonds[f.actor].amount);
     }
 
     /// @inheritdoc IResponsibilityRegistry
@@ -372,6 +373,9 @@ contract ResponsibilityRegistry is IResponsibilityRegistry, Ownable2Step, EIP712
         Failure storage f = _resolvableFailure(failureId);
         if (msg.sender != f.accountable) revert CallerNotAccountable(failureId, msg.sender, f.accountable);
         _checkBeforeDeadline(failureId, f);
+        // Paying means paying in full: an accountable node must cover its shortfall first.
+        if (f.collateralFromBond) _collectFreeBond(failureId, f);
+        if (f.shortfall != 0) revert ShortfallOutstanding(failureId, f.shortfall);
         _settleUpheld(failureId, f, FailureState.Compensated);
     }
 
@@ -419,6 +423,14 @@ contract ResponsibilityRegistry is IResponsibilityRegistry, Ownable2Step, EIP712
     function enforce(uint256 failureId) external nonReentrant {
         Failure storage f = _resolvableFailure(failureId);
         _checkAfterDeadline(failureId, f);
+        if (f.collateralFromBond) _collectFreeBond(failureId, f);
+        // Closing with part of the compensation unbacked is the beneficiary's call: it may rather
+        // wait for bond locked elsewhere to come back (the open failure keeps it from leaving).
+        // After the unbonding delay anyone may, so an absent beneficiary cannot freeze a bond.
+        if (f.shortfall != 0 && msg.sender != f.beneficiary) {
+            uint256 openToAll = uint256(f.deadline) + _parameters[f.parametersVersion].unbondingDelay;
+            if (block.timestamp <= openToAll) revert ShortfallOutstanding(failureId, f.shortfall);
+        }
         _settleUpheld(failureId, f, FailureState.Enforced);
     }
 
@@ -432,6 +444,7 @@ contract ResponsibilityRegistry is IResponsibilityRegistry, Ownable2Step, EIP712
 
         emit ArbitrationRuled(failureId, msg.sender, ruling);
         if (ruling == Ruling.Valid) {
+            if (f.collateralFromBond) _collectFreeBond(failureId, f);
             _settleUpheld(failureId, f, FailureState.RuledValid);
         } else if (ruling == Ruling.Invalid) {
             _settleInvalid(failureId, f);
@@ -624,22 +637,25 @@ contract ResponsibilityRegistry is IResponsibilityRegistry, Ownable2Step, EIP712
         );
     }
 
-    /// @dev Verifies a signed group (deadline, nonce, signature), consumes the nonce and returns
-    /// the hashes of the steps' URIs so they are hashed once.
-    function _useSignature(SignedSteps calldata batch) private returns (bytes32[] memory uriHashes) {
+    /// @dev Verifies a signed group (deadline, nonce, signature) and returns the hashes of the
+    /// steps' URIs so they are hashed once. A group with the signer's current nonce is `fresh`
+    /// and consumes it; a valid signature with a nonce already used is not fresh (the caller
+    /// skips it); a nonce ahead of the current one reverts.
+    function _useSignature(SignedSteps calldata batch) private returns (bytes32[] memory uriHashes, bool fresh) {
         address actor = batch.actor;
         if (block.timestamp > batch.deadline) revert SignatureExpired(actor, batch.deadline, block.timestamp);
         uint256 expectedNonce = _nonces[actor];
-        if (batch.nonce != expectedNonce) revert InvalidNonce(actor, expectedNonce, batch.nonce);
+        if (batch.nonce > expectedNonce) revert InvalidNonce(actor, expectedNonce, batch.nonce);
 
         uriHashes = new bytes32[](batch.steps.length);
         bytes32 digest = _signedStepsDigest(actor, batch.steps, batch.nonce, batch.deadline, uriHashes);
         if (!SignatureChecker.isValidSignatureNowCalldata(actor, digest, batch.signature)) {
             revert InvalidSignature(actor);
         }
+        fresh = batch.nonce == expectedNonce;
         // Cannot overflow: a nonce reaches 2^256 - 1 only through increaseNonce, and then no
         // signature can carry the next one.
-        _nonces[actor] = expectedNonce + 1;
+        if (fresh) _nonces[actor] = expectedNonce + 1;
     }
 
     /// @dev EIP-712 digest of `LogSteps(actor, steps, nonce, deadline)`; fills `uriHashes`.
@@ -749,6 +765,22 @@ contract ResponsibilityRegistry is IResponsibilityRegistry, Ownable2Step, EIP712
         f.collateralFromBond = true;
         f.collateral = locked;
         f.shortfall = compensation - locked;
+    }
+
+    /// @dev Moves as much of the actor's bond as is free, up to the failure's shortfall, into its
+    /// collateral (the bond may have been topped up, or restored from another failure). Returns
+    /// the amount; emits ShortfallCollected when it is not zero.
+    function _collectFreeBond(uint256 failureId, Failure storage f) private returns (uint128 amount) {
+        OperatorBond storage actorBond = _bonds[f.actor];
+        uint128 shortfall = f.shortfall;
+        amount = uint128(_min(shortfall, actorBond.amount)); // <= shortfall < 2^128
+        if (amount == 0) return 0;
+        actorBond.amount -= amount;
+        _liabilities.bonded -= amount;
+        _liabilities.staked += amount;
+        f.collateral += amount;
+        f.shortfall = shortfall - amount;
+        emit ShortfallCollected(failureId, f.actor, amount, shortfall - amount);
     }
 
     /// @dev The report stood (Compensated, Enforced, RuledValid): the collateral pays the

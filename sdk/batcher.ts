@@ -132,6 +132,7 @@ export class StepBatcher {
   }
 
   async #send(batch: QueuedStep[]): Promise<void> {
+    let outcome: Parameters<NonNullable<StepBatcherOptions["onFlush"]>>[0];
     try {
       const result = await this.#flushBatch(batch.map((queued) => queued.step));
       batch.forEach((queued, index) =>
@@ -141,10 +142,17 @@ export class StepBatcher {
           blockNumber: result.blockNumber,
         }),
       );
-      this.#onFlush?.({ steps: batch.length, transactionHash: result.transactionHash });
+      outcome = { steps: batch.length, transactionHash: result.transactionHash };
     } catch (error) {
       for (const queued of batch) queued.reject(error);
-      this.#onFlush?.({ steps: batch.length, error });
+      outcome = { steps: batch.length, error };
+    }
+    // The callback is the caller's code: if it throws, the batch's outcome stays as it was and
+    // nothing escapes as an unhandled rejection.
+    try {
+      this.#onFlush?.(outcome);
+    } catch {
+      // ignored on purpose (see above)
     }
   }
 }

@@ -90,6 +90,11 @@ export interface SignedStepsInput {
   signature: string;
 }
 
+export interface LogSignedStepsResult extends LogStepsResult {
+  /** Groups whose nonce was already used (logged by an earlier submission, or cancelled). */
+  skipped: { actor: string; nonce: bigint }[];
+}
+
 export interface LogSignedStepsParameters {
   /** Signed groups (from {@link OnusClient.signSteps}), 256 steps at most in all. */
   batches: readonly SignedStepsInput[];
@@ -220,6 +225,19 @@ export interface OnusClientConfig extends OnusReaderConfig {
   autoApprove?: boolean;
 }
 
+/** Largest value each numeric parameter's field holds (the contract checks tighter bounds). */
+const PARAMETER_FIELD_MAXIMA: Record<Exclude<keyof RegistryParameters, "arbiter" | "treasury">, bigint> = {
+  reporterBond: 2n ** 128n - 1n,
+  compensationCap: 2n ** 128n - 1n,
+  reportWindow: 2n ** 32n - 1n,
+  claimWindow: 2n ** 32n - 1n,
+  resolutionWindow: 2n ** 32n - 1n,
+  remedyWindow: 2n ** 32n - 1n,
+  arbitrationTimeout: 2n ** 32n - 1n,
+  unbondingDelay: 2n ** 32n - 1n,
+  treasuryShareBps: 10_000n,
+};
+
 const ERC20_ABI = [
   "function allowance(address owner, address spender) view returns (uint256)",
   "function approve(address spender, uint256 amount) returns (bool)",
@@ -245,6 +263,13 @@ export class OnusClient extends OnusReader {
   constructor(config: OnusClientConfig) {
     super(config);
     this.#confirmations = config.confirmations ?? 1;
+    if (!Number.isInteger(this.#confirmations) || this.#confirmations < 1) {
+      throw new InvalidInputError(
+        "confirmations",
+        config.confirmations,
+        "must be a whole number of blocks, 1 or more",
+      );
+    }
     this.#autoApprove = config.autoApprove ?? true;
   }
 
@@ -306,7 +331,7 @@ export class OnusClient extends OnusReader {
     const signer = this.requireSigner("signSteps");
     parseBatchSize("steps", parameters.steps.length);
     const steps = parameters.steps.map((step, index) => parseStep(`steps[${index}]`, step));
-    const actor = await signer.getAddress();
+    const actor = await this.read("read the signer's address", () => signer.getAddress());
     const nonce =
       parameters.nonce === undefined
         ? await this.getNonce(actor)
@@ -315,14 +340,18 @@ export class OnusClient extends OnusReader {
       parameters.deadline === undefined
         ? BigInt((await this.provider.getBlock("latest"))?.timestamp ?? Math.floor(Date.now() / 1000)) + 3600n
         : parseTimestamp("deadline", parameters.deadline);
-    const { chainId } = await this.provider.getNetwork();
     const message = { actor, steps, nonce, deadline };
-    const signature = await signer.signTypedData(
-      registryDomain(chainId, this.address),
-      mutableTypes(),
-      message,
-    );
-    return { ...message, signature };
+    try {
+      const { chainId } = await this.provider.getNetwork();
+      const signature = await signer.signTypedData(
+        registryDomain(chainId, this.address),
+        mutableTypes(),
+        message,
+      );
+      return { ...message, signature };
+    } catch (error) {
+      throw toOnusError(error, this.contract.interface, "signSteps");
+    }
   }
 
   /**
@@ -331,7 +360,7 @@ export class OnusClient extends OnusReader {
    * @example
    * await relayer.logSignedSteps({ batches: [signedByModelPublisher, signedByComputeNode] });
    */
-  async logSignedSteps(parameters: LogSignedStepsParameters): Promise<LogStepsResult> {
+  async logSignedSteps(parameters: LogSignedStepsParameters): Promise<LogSignedStepsResult> {
     if (parameters.batches.length === 0)
       throw new InvalidInputError("batches", [], "needs at least one signed group");
     let total = 0;
@@ -355,7 +384,10 @@ export class OnusClient extends OnusReader {
       throw new InvalidInputError("batches", total, `steps in all: a batch holds at most ${MAX_BATCH_SIZE}`);
     }
     const result = await this.send("logSignedSteps", [batches]);
-    return { ...result, steps: loggedSteps(result.events) };
+    const skipped = result.events
+      .filter((event) => event.name === "SignedStepsSkipped")
+      .map((event) => ({ actor: event.args.actor as string, nonce: event.args.nonce as bigint }));
+    return { ...result, steps: loggedSteps(result.events), skipped };
   }
 
   /**
@@ -735,8 +767,16 @@ export class OnusClient extends OnusReader {
     for (const key of Object.keys(parameters) as (keyof RegistryParameters)[]) {
       const value = parameters[key];
       if (value === undefined) continue;
+      if (!(key in PARAMETER_FIELD_MAXIMA) && key !== "arbiter" && key !== "treasury") {
+        throw new InvalidInputError(key, value, "is not a registry parameter");
+      }
       if (key === "arbiter" || key === "treasury") next[key] = parseNonZeroAddress(key, value);
-      else next[key] = parseAmount(key, value, { allowZero: key === "treasuryShareBps" });
+      else {
+        next[key] = parseAmount(key, value, {
+          allowZero: key === "treasuryShareBps",
+          max: PARAMETER_FIELD_MAXIMA[key],
+        });
+      }
     }
     const result = await this.send("setParameters", [next]);
     return { ...result, version: Number(eventArg<bigint>(result.events, "ParametersUpdated", "version")) };
@@ -819,7 +859,13 @@ export class OnusClient extends OnusReader {
     run: (prepare: (amount: bigint, preflight: () => Promise<void>) => Promise<bigint>) => Promise<T>,
   ): Promise<T> {
     const signer = this.requireSigner(action);
-    this.#collateral ??= this.read("read the collateral", () => this.contract.collateralToken());
+    // Cache the collateral address, but not a failed read of it: the next action asks again.
+    this.#collateral ??= this.read("read the collateral", () => this.contract.collateralToken()).catch(
+      (error: unknown) => {
+        this.#collateral = undefined;
+        throw error;
+      },
+    );
     const token = await this.#collateral;
     if (token === ZeroAddress) return run(async (amount) => amount);
 
@@ -829,10 +875,13 @@ export class OnusClient extends OnusReader {
     this.#collateralTail = previous.then(() => mine);
     await previous;
     try {
-      const owner = await signer.getAddress();
+      const owner = await this.read("read the signer's address", () => signer.getAddress());
       const erc20 = new Contract(token, ERC20_ABI, signer);
       return await run(async (amount, preflight) => {
-        const allowance = (await erc20.getFunction("allowance")(owner, this.address)) as bigint;
+        const allowance = await this.read(
+          "read the collateral allowance",
+          () => erc20.getFunction("allowance")(owner, this.address) as Promise<bigint>,
+        );
         if (allowance >= amount) return 0n;
         await preflight();
         if (!this.#autoApprove) {
@@ -940,7 +989,15 @@ export class OnusClient extends OnusReader {
       // Mined but reverted: replay the call at that block to recover the revert data.
       if (isCallException(error) && error.receipt) {
         const replayed = await this.replayRevert(response, error.receipt.blockNumber);
-        throw toOnusError(replayed ?? error, decoder, action);
+        if (replayed === undefined) {
+          // The same call succeeds when replayed: it failed for want of gas, not a revert.
+          throw new TransactionFailedError(
+            `${action}: the transaction failed on-chain without revert data (out of gas?)`,
+            response.hash,
+            { cause: error },
+          );
+        }
+        throw toOnusError(replayed, decoder, action);
       }
       throw toOnusError(error, decoder, action);
     }

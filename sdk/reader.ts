@@ -4,13 +4,24 @@
  *
  * @module
  */
-import { getAddress, type ContractRunner, type Log, type Provider } from "ethers";
+import {
+  AbiCoder,
+  getAddress,
+  keccak256,
+  ParamType,
+  toUtf8String,
+  Utf8ErrorFuncs,
+  type ContractRunner,
+  type Log,
+  type LogDescription,
+  type Provider,
+  type Result,
+} from "ethers";
 import type { ResponsibilityRegistry } from "../types/ethers-contracts/ResponsibilityRegistry.js";
 import { ResponsibilityRegistry__factory } from "../types/ethers-contracts/factories/ResponsibilityRegistry__factory.js";
 import { FAILURE_STATE_NAMES, InvalidInputError, NotFoundError, OnusError, toOnusError } from "./errors.js";
 import {
   computeStepId,
-  hashUri,
   STEP_KIND_NAMES,
   stepBodyHash,
   ZERO_HASH,
@@ -476,13 +487,37 @@ export class OnusReader {
 
   /** Decodes a registry log into its event name and named arguments. */
   decodeLog(log: Log): RegistryEvent {
-    const parsed = this.contract.interface.parseLog({ topics: [...log.topics], data: log.data });
-    if (parsed === null)
-      throw new OnusError(`log ${log.transactionHash}#${log.index} is not a registry event`);
+    const where = `log ${log.transactionHash}#${log.index}`;
+    let parsed: LogDescription | null;
+    let data: Result;
+    try {
+      parsed = this.contract.interface.parseLog({ topics: [...log.topics], data: log.data });
+      if (parsed === null) throw new OnusError(`${where} is not a registry event`);
+      // The contract takes any bytes as a `string` (a URI, say), and ethers refuses to decode
+      // bytes that are not UTF-8. Decode the data with `bytes` in place of `string`, so such a
+      // log stays readable and its exact bytes stay available for hashing.
+      const types = parsed.fragment.inputs
+        .filter((input) => !input.indexed)
+        .map((input) => (input.type === "string" ? ParamType.from("bytes") : input));
+      data = AbiCoder.defaultAbiCoder().decode(types, log.data);
+    } catch (error) {
+      if (error instanceof OnusError) throw error;
+      throw new OnusError(`${where} could not be decoded as a registry event`, { cause: error });
+    }
     const args: Record<string, unknown> = {};
+    let dataIndex = 0;
     parsed.fragment.inputs.forEach((input, index) => {
-      const value: unknown = parsed.args[index];
-      args[input.name] = decodeEnum(parsed.name, input.name, value);
+      if (input.indexed) {
+        args[input.name] = decodeEnum(parsed.name, input.name, parsed.args[index] as unknown);
+        return;
+      }
+      const value: unknown = data[dataIndex++];
+      if (input.type === "string") {
+        args[input.name] = toUtf8String(value as string, Utf8ErrorFuncs.replace);
+        args[`${input.name}Bytes`] = value;
+      } else {
+        args[input.name] = decodeEnum(parsed.name, input.name, value);
+      }
     });
     return {
       name: parsed.name,
@@ -504,6 +539,7 @@ export class OnusReader {
       inputDigest: args.inputDigest as Hex,
       outputDigest: args.outputDigest as Hex,
       uri: args.uri as string,
+      uriBytes: args.uriBytes as Hex,
       loggedAt: args.loggedAt as bigint,
       blockNumber: log.blockNumber,
       transactionHash: log.transactionHash as Hex,
@@ -588,7 +624,7 @@ export function verifyTraceSteps(trace: Trace): TraceVerification {
     }
     if (
       firstBadStep === undefined &&
-      (recomputed !== step.stepId.toLowerCase() || step.traceId !== trace.traceId)
+      (recomputed !== step.stepId.toLowerCase() || step.traceId !== trace.traceId || !uriMatchesBytes(step))
     ) {
       firstBadStep = { index, stepId: step.stepId, recomputedStepId: recomputed };
     }
@@ -630,9 +666,18 @@ export function toStepBody(traceId: Hex, step: Omit<TraceStep, "index">): StepBo
     actor: step.actor,
     inputDigest: step.inputDigest,
     outputDigest: step.outputDigest,
-    uriHash: hashUri(step.uri),
+    uriHash: keccak256(step.uriBytes) as Hex,
     loggedAt: step.loggedAt,
   };
+}
+
+/** Whether a step's URI text is what its logged bytes read as (the bytes are what is hashed). */
+function uriMatchesBytes(step: Omit<TraceStep, "index">): boolean {
+  try {
+    return toUtf8String(step.uriBytes, Utf8ErrorFuncs.replace) === step.uri;
+  } catch {
+    return false;
+  }
 }
 
 /** Turns the contract's failure struct into a {@link FailureView}. */

@@ -58,7 +58,10 @@ export interface TraceStep {
   kind: StepKindName;
   inputDigest: Hex;
   outputDigest: Hex;
+  /** The URI as text (bytes that are not UTF-8 show as U+FFFD). */
   uri: string;
+  /** The URI's exact bytes, as logged and hashed on-chain. */
+  uriBytes: Hex;
   /** Block timestamp folded into the step (seconds). */
   loggedAt: bigint;
   blockNumber: number;

@@ -71,7 +71,9 @@ class LogSubscriber extends SocketSubscriber {
   }
 
   override _handleMessage(message: LogParams): void {
-    if (!this.stopped) this.#deliver(this.#provider._wrapLog(message, this.#provider._network));
+    // Logs a reorg removed are announced again with `removed: true`; they are not new.
+    if (this.stopped || message.removed) return;
+    this.#deliver(this.#provider._wrapLog(message, this.#provider._network));
   }
 }
 

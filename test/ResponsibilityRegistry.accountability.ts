@@ -418,7 +418,7 @@ describe("ResponsibilityRegistry — accountability", function () {
           await w.registry.connect(w.node).startUnbonding(BOND);
           await assign(w, w.failureId);
           await atDeadline(w, w.failureId, 1n);
-          await w.registry.connect(w.stranger).enforce(w.failureId);
+          await w.registry.connect(w.beneficiary).enforce(w.failureId);
           await w.time.increase(UNBONDING_DELAY);
           const tx = w.registry.connect(w.node).withdrawBond();
           await expect(tx).to.emit(w.registry, "BondWithdrawn").withArgs(w.node.address, 0n);
@@ -1212,34 +1212,46 @@ describe("ResponsibilityRegistry — accountability", function () {
           await expectBacked(w);
         });
 
-        it("with a shortfall: pays what was locked and records the rest as unbacked", async function () {
+        it("reverts with ShortfallOutstanding while part of the compensation is unbacked", async function () {
           const w = await loadFixture(f.assignedShort);
-          const tx = w.registry.connect(w.node).compensate(w.failureId);
-          await expect(tx)
-            .to.emit(w.registry, "FailureClosed")
-            .withArgs(w.failureId, FailureState.Compensated, w.node.address, BOND, LARGE_COMPENSATION - BOND);
-          await expectCreditedExactly(w, tx, [
-            [w.beneficiary, w.failureId, CreditReason.Compensation, BOND],
-            [w.reporter, w.failureId, CreditReason.ReporterBondReturned, REPORTER_BOND],
-          ]);
-          await expectLedger(w, w.node.address, {
-            amountPaid: BOND,
-            amountSlashed: BOND,
-            unbackedShortfall: LARGE_COMPENSATION - BOND,
+          await expect(w.registry.connect(w.node).compensate(w.failureId))
+            .to.be.revertedWithCustomError(w.registry, "ShortfallOutstanding")
+            .withArgs(w.failureId, LARGE_COMPENSATION - BOND);
+          await expectFailure(w, w.failureId, {
+            state: FailureState.Assigned,
+            shortfall: LARGE_COMPENSATION - BOND,
           });
         });
 
-        it("with nothing locked: credits only the reporter's bond back", async function () {
-          const w = await loadFixture(f.reportedUnbonded);
-          await assign(w, w.failureId);
-          const tx = w.registry.connect(w.node2).compensate(w.failureId);
+        it("locks a top-up for the shortfall first, then pays the whole compensation", async function () {
+          const w = await loadFixture(f.assignedShort);
+          await bond(w, w.node, LARGE_COMPENSATION - BOND);
+          const tx = w.registry.connect(w.node).compensate(w.failureId);
+          await expect(tx)
+            .to.emit(w.registry, "ShortfallCollected")
+            .withArgs(w.failureId, w.node.address, LARGE_COMPENSATION - BOND, 0n);
           await expect(tx)
             .to.emit(w.registry, "FailureClosed")
-            .withArgs(w.failureId, FailureState.Compensated, w.node2.address, 0n, COMPENSATION);
+            .withArgs(w.failureId, FailureState.Compensated, w.node.address, LARGE_COMPENSATION, 0n);
           await expectCreditedExactly(w, tx, [
+            [w.beneficiary, w.failureId, CreditReason.Compensation, LARGE_COMPENSATION],
             [w.reporter, w.failureId, CreditReason.ReporterBondReturned, REPORTER_BOND],
           ]);
-          await expectLedger(w, w.node2.address, { amountPaid: 0n, unbackedShortfall: COMPENSATION });
+          await expectLedger(w, w.node.address, {
+            amountPaid: LARGE_COMPENSATION,
+            amountSlashed: LARGE_COMPENSATION,
+            unbackedShortfall: 0n,
+          });
+          await expectBond(w, w.node.address, { amount: 0n, openFailures: 0n });
+          await expectBacked(w);
+        });
+
+        it("reverts for an actor with nothing locked and no bond", async function () {
+          const w = await loadFixture(f.reportedUnbonded);
+          await assign(w, w.failureId);
+          await expect(w.registry.connect(w.node2).compensate(w.failureId))
+            .to.be.revertedWithCustomError(w.registry, "ShortfallOutstanding")
+            .withArgs(w.failureId, COMPENSATION);
         });
 
         for (const { offset, allowed } of BEFORE_DEADLINE) {
@@ -1538,6 +1550,42 @@ describe("ResponsibilityRegistry — accountability", function () {
           await expectBacked(w);
         });
 
+        it("with a shortfall, lets only the beneficiary close it until the unbonding delay has passed", async function () {
+          const w = await loadFixture(f.assignedShort);
+          const deadline = await atDeadline(w, w.failureId, 1n);
+          for (const caller of [w.stranger, w.node, w.reporter]) {
+            await expect(w.registry.connect(caller).enforce(w.failureId))
+              .to.be.revertedWithCustomError(w.registry, "ShortfallOutstanding")
+              .withArgs(w.failureId, LARGE_COMPENSATION - BOND);
+          }
+          // At deadline + unbonding delay still only the beneficiary; one second later anyone.
+          const openToAll = deadline - 1n + UNBONDING_DELAY;
+          await w.time.setNextBlockTimestamp(openToAll);
+          await expect(w.registry.connect(w.stranger).enforce(w.failureId)).to.be.revertedWithCustomError(
+            w.registry,
+            "ShortfallOutstanding",
+          );
+          await w.time.setNextBlockTimestamp(openToAll + 1n);
+          await expect(w.registry.connect(w.stranger).enforce(w.failureId))
+            .to.emit(w.registry, "FailureClosed")
+            .withArgs(w.failureId, FailureState.Enforced, w.node.address, BOND, LARGE_COMPENSATION - BOND);
+        });
+
+        it("locks free bond for the shortfall before paying, so anyone may then enforce", async function () {
+          const w = await loadFixture(f.assignedShort);
+          await bond(w, w.node, 3n * UNIT);
+          await atDeadline(w, w.failureId, 1n);
+          const tx = w.registry.connect(w.stranger).enforce(w.failureId);
+          await expect(tx)
+            .to.emit(w.registry, "ShortfallCollected")
+            .withArgs(w.failureId, w.node.address, LARGE_COMPENSATION - BOND, 0n);
+          await expect(tx)
+            .to.emit(w.registry, "FailureClosed")
+            .withArgs(w.failureId, FailureState.Enforced, w.node.address, LARGE_COMPENSATION, 0n);
+          await expectBond(w, w.node.address, { amount: 3n * UNIT - (LARGE_COMPENSATION - BOND) });
+          await expectBacked(w);
+        });
+
         it("slashes the assigned actor's locked bond and records the shortfall", async function () {
           const w = await loadFixture(f.assignedShort);
           await atDeadline(w, w.failureId, 1n);
@@ -1586,6 +1634,27 @@ describe("ResponsibilityRegistry — accountability", function () {
       });
 
       describe("rule", function () {
+        it("Valid locks free bond for a bond-backed failure's shortfall before paying", async function () {
+          const w = await loadFixture(f.reportedLarge);
+          await contest(w, w.failureId, w.node); // locks the whole bond, shortfall 2 units
+          await bond(w, w.node, UNIT);
+          const tx = w.registry.connect(w.arbiter).rule(w.failureId, Ruling.Valid);
+          await expect(tx)
+            .to.emit(w.registry, "ShortfallCollected")
+            .withArgs(w.failureId, w.node.address, UNIT, LARGE_COMPENSATION - BOND - UNIT);
+          await expect(tx)
+            .to.emit(w.registry, "FailureClosed")
+            .withArgs(
+              w.failureId,
+              FailureState.RuledValid,
+              w.node.address,
+              BOND + UNIT,
+              LARGE_COMPENSATION - BOND - UNIT,
+            );
+          await expectCredits(w, [[w.beneficiary, BOND + UNIT]]);
+          await expectBacked(w);
+        });
+
         const contested = [
           { by: "claimant", fixture: "contestedByClaimant" },
           { by: "actor", fixture: "contestedByActor" },

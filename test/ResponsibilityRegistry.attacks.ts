@@ -36,7 +36,7 @@ import {
   type Signer,
   type World,
 } from "./helpers/failures.js";
-import { anyHex, anyUint } from "./helpers/matchers.js";
+import { anyHex, anyUint, anyValue } from "./helpers/matchers.js";
 import { DAY, makeStep } from "./helpers/registry.js";
 
 const connection = await network.create();
@@ -312,7 +312,7 @@ describe("ResponsibilityRegistry — attacks and bad input", function () {
       const { failureId } = await report(w, { traceId: other, index: 0 });
       await assign(w, failureId);
       await atDeadline(w, failureId, 1n);
-      const tx = w.registry.connect(w.stranger).enforce(failureId);
+      const tx = w.registry.connect(w.beneficiary).enforce(failureId);
       await expectCreditedExactly(w, tx, [
         [w.reporter, failureId, CreditReason.ReporterBondReturned, REPORTER_BOND],
       ]);
@@ -321,7 +321,7 @@ describe("ResponsibilityRegistry — attacks and bad input", function () {
       await w.registry.connect(w.node).startUnbonding(BOND);
       await assign(w, second);
       await atDeadline(w, second, 1n);
-      await w.registry.connect(w.stranger).enforce(second);
+      await w.registry.connect(w.beneficiary).enforce(second);
       await w.time.increase(UNBONDING_DELAY);
       await expect(w.registry.connect(w.node).withdrawBond())
         .to.emit(w.registry, "BondWithdrawn")
@@ -532,6 +532,85 @@ describe("ResponsibilityRegistry — attacks and bad input", function () {
     await (await w.registry.enforce(genuine)).wait();
     await expectCredits(w, [[w.beneficiary, BOND + REPORTER_BOND]]);
     await expectBacked(w);
+  });
+
+  // The other order: the node tries to close the genuine failure while its bond sits in the
+  // decoy, so that the bond is free again afterwards. It cannot: a node cannot compensate with a
+  // shortfall outstanding, and only the beneficiary may enforce one, so the failure stays open,
+  // keeps the bond from leaving, and collects it when the decoy ends.
+  it("a decoy that locks the node's bond cannot be used to close the genuine failure unpaid", async function () {
+    const w = await loadFixture(BONDED.native);
+    const { failureId: decoy } = await report(w, {
+      index: 0,
+      reporter: w.node2,
+      beneficiary: w.node2.address,
+      compensation: BOND,
+    });
+    await contest(w, decoy, w.node);
+    const { failureId: genuine } = await report(w, {
+      index: 1,
+      reporter: w.beneficiary,
+      beneficiary: w.beneficiary.address,
+      compensation: BOND,
+    });
+    await assign(w, genuine);
+    await expect(w.registry.connect(w.node).compensate(genuine))
+      .to.be.revertedWithCustomError(w.registry, "ShortfallOutstanding")
+      .withArgs(genuine, BOND);
+    await w.time.increase(RESOLUTION_WINDOW + 1n);
+    for (const caller of [w.node, w.node2, w.stranger]) {
+      await expect(w.registry.connect(caller).enforce(genuine))
+        .to.be.revertedWithCustomError(w.registry, "ShortfallOutstanding")
+        .withArgs(genuine, BOND);
+    }
+    // The decoy ends drawn; the bond is back but cannot leave while the genuine failure is open.
+    await w.time.increase(ARBITRATION_TIMEOUT);
+    await (await w.registry.expireArbitration(decoy)).wait();
+    await (await w.registry.connect(w.node).startUnbonding(BOND)).wait();
+    await w.time.increase(UNBONDING_DELAY);
+    await expect(w.registry.connect(w.node).withdrawBond())
+      .to.be.revertedWithCustomError(w.registry, "OpenFailures")
+      .withArgs(w.node.address, 1n);
+    // The beneficiary enforces: the free bond is locked for the shortfall and paid in full.
+    await expect(w.registry.connect(w.beneficiary).enforce(genuine))
+      .to.emit(w.registry, "FailureClosed")
+      .withArgs(genuine, FailureState.Enforced, w.node.address, BOND, 0n);
+    await expectCredits(w, [[w.beneficiary, BOND + REPORTER_BOND]]);
+    await expectBacked(w);
+  });
+
+  // DESIGN.md invariant 11 for relayed logging: copying one signer's group out of a relayer's
+  // batch and submitting it first must not make the relayer's batch revert.
+  it("a signed group copied out of a relayer's batch and submitted first is skipped, not fatal", async function () {
+    const w = await loadFixture(BONDED.native);
+    const address = await w.registry.getAddress();
+    const chainId = (await ethers.provider.getNetwork()).chainId;
+    const sign = async (signer: Signer, traceId: string) => {
+      const message = {
+        actor: signer.address,
+        steps: [makeStep(ethers, traceId, 0)],
+        nonce: await w.registry.nonces(signer.address),
+        deadline: 2n ** 40n,
+      };
+      return {
+        ...message,
+        signature: await signer.signTypedData(registryDomain(chainId, address), mutableTypes(), message),
+      };
+    };
+    const a = await sign(w.node, ethers.id("A"));
+    const b = await sign(w.node2, ethers.id("B"));
+    await (await w.registry.connect(w.stranger).logSignedSteps([a])).wait(); // the copy lands first
+    const tx = w.registry.connect(w.reporter).logSignedSteps([a, b]);
+    await expect(tx).to.emit(w.registry, "SignedStepsSkipped").withArgs(w.node.address, 0n);
+    await expect(tx)
+      .to.emit(w.registry, "StepLogged")
+      .withArgs(ethers.id("B"), anyHex, w.node2.address, 1n, anyHex, anyHex, anyUint, anyValue);
+    expect(await w.registry.traceHead(ethers.id("B"))).to.not.equal(ethers.ZeroHash);
+    expect(await w.registry.nonces(w.node.address)).to.equal(1n);
+    // A plain replay, with nothing new in it, still reverts.
+    await expect(w.registry.connect(w.reporter).logSignedSteps([a, b]))
+      .to.be.revertedWithCustomError(w.registry, "InvalidNonce")
+      .withArgs(w.node.address, 1n, 0n);
   });
 
   it("duplicate reports, claims, fallbacks and rulings revert and pay nothing twice", async function () {
@@ -778,7 +857,8 @@ describe("ResponsibilityRegistry — attacks and bad input", function () {
         const { failureId: odd } = await report(w, { compensation: 5n, index: 1 });
         await assign(w, odd);
         await expectFailure(w, odd, { collateral: 3n, shortfall: 2n });
-        await (await w.registry.connect(w.node).compensate(odd)).wait();
+        await atDeadline(w, odd, 1n);
+        await (await w.registry.connect(w.beneficiary).enforce(odd)).wait();
         await expectCredits(w, [[w.beneficiary, 3n]]);
         await expectBacked(w);
       }
@@ -817,7 +897,11 @@ describe("ResponsibilityRegistry — attacks and bad input", function () {
       }
       await expectBond(w, w.node.address, { amount: 0n, openFailures: 4n });
       await atDeadline(w, order[3], 1n);
-      for (const id of order) await w.registry.connect(w.stranger).enforce(id);
+      // Fully backed ones anyone may enforce; short ones only their beneficiary (it may wait).
+      for (const id of order) {
+        const { shortfall } = await w.registry.failure(id);
+        await w.registry.connect(shortfall === 0n ? w.stranger : w.beneficiary).enforce(id);
+      }
       await expectLedger(w, w.node.address, {
         failuresDefaulted: 4n,
         failuresEnforced: 4n,

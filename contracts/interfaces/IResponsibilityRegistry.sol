@@ -278,6 +278,10 @@ interface IResponsibilityRegistry {
     /// @notice A trace head was pinned so reports can be proven against it while the trace grows.
     event TraceHeadPinned(bytes32 indexed traceId, bytes32 indexed head, address indexed by);
 
+    /// @notice A signed group was skipped because its nonce was already used (the same signature
+    /// was submitted before, or the signer cancelled it); its step ids in the result are zero.
+    event SignedStepsSkipped(address indexed actor, uint256 nonce);
+
     /// @notice A signer invalidated its signatures with nonces below `newNonce`.
     event NonceIncreased(address indexed signer, uint256 oldNonce, uint256 newNonce);
 
@@ -411,7 +415,8 @@ interface IResponsibilityRegistry {
     error OperatorBondTooLow(address actor, uint256 activeBond, uint256 minimum);
     /// @notice A signed batch's deadline passed.
     error SignatureExpired(address actor, uint64 deadline, uint256 timestamp);
-    /// @notice A signed batch's nonce is not the signer's current nonce (replayed or out of order).
+    /// @notice A signed group's nonce is ahead of the signer's current nonce, or every group of
+    /// the call was already used (a replay).
     error InvalidNonce(address actor, uint256 expected, uint256 provided);
     /// @notice A signature does not verify for `actor` (wrong signer, wrong chain or contract, or
     /// altered content).
@@ -472,6 +477,10 @@ interface IResponsibilityRegistry {
     error FailureNotCollectable(uint256 failureId, FailureState state, bool collateralFromBond);
     /// @notice The failure has no shortfall, or the actor has no bond left to lock.
     error NothingToCollect(uint256 failureId, uint256 shortfall, uint256 availableBond);
+    /// @notice Part of the compensation is not backed yet: the accountable node must top up its
+    /// bond before compensating; only the beneficiary may enforce (until the unbonding delay
+    /// after the resolution deadline has passed, when anyone may).
+    error ShortfallOutstanding(uint256 failureId, uint256 shortfall);
     /// @notice The current phase's deadline has passed.
     error DeadlinePassed(uint256 failureId, uint256 deadline, uint256 timestamp);
     /// @notice The current phase's deadline has not passed yet.
@@ -518,9 +527,13 @@ interface IResponsibilityRegistry {
     /// group is attributed to its signer, never to the relayer.
     /// @dev Checks per group: {SignatureExpired}, {InvalidNonce}, {InvalidSignature} (EOA via
     /// ECDSA, contract wallets via ERC-1271), then the {logStep} checks per step. At most
-    /// {MAX_BATCH_SIZE} steps in all. Consumes each signer's nonce.
+    /// {MAX_BATCH_SIZE} steps in all. Consumes each signer's nonce. A group whose nonce was
+    /// already used (the same signature submitted first by someone else, or cancelled with
+    /// {increaseNonce}) is skipped with {SignedStepsSkipped}, so copying one group out of a
+    /// relayer's batch cannot make the batch revert; if no group is new, the call reverts with
+    /// {InvalidNonce} (a replay).
     /// @param batches Signed groups of steps.
-    /// @return stepIds The steps' digests, in order across groups.
+    /// @return stepIds The steps' digests, in order across groups (zero for skipped groups).
     function logSignedSteps(SignedSteps[] calldata batches) external returns (bytes32[] memory stepIds);
 
     /// @notice Invalidates every outstanding signature of the caller with a nonce below `newNonce`.
@@ -594,7 +607,9 @@ interface IResponsibilityRegistry {
     function collectShortfall(uint256 failureId) external returns (uint256 collected);
 
     /// @notice The accountable party pays: its collateral goes to the beneficiary and the
-    /// reporter's bond back to the reporter. During the resolution window.
+    /// reporter's bond back to the reporter. During the resolution window. For collateral
+    /// locked from the actor's bond, free bond is locked for any shortfall first, and the call
+    /// reverts with {ShortfallOutstanding} while part of the compensation is still unbacked.
     /// @param failureId A Claimed or Assigned failure.
     function compensate(uint256 failureId) external;
 
@@ -619,11 +634,15 @@ interface IResponsibilityRegistry {
     function finalizeRemedy(uint256 failureId) external;
 
     /// @notice After a resolution window passes with nothing done, pays the beneficiary from
-    /// the accountable party's collateral. Anyone.
+    /// the accountable party's collateral. Anyone — but for a bond-backed failure free bond is
+    /// locked for any shortfall first, and while a shortfall remains only the beneficiary may
+    /// enforce (it may prefer to wait for bond locked elsewhere to return) until the unbonding
+    /// delay after the resolution deadline has passed.
     /// @param failureId A Claimed or Assigned failure past its resolution deadline.
     function enforce(uint256 failureId) external;
 
-    /// @notice The failure's arbiter rules: Valid pays the beneficiary; Invalid awards the
+    /// @notice The failure's arbiter rules: Valid pays the beneficiary (locking free bond for a
+    /// bond-backed failure's shortfall first); Invalid awards the
     /// reporter's bond to the accused actor (less the treasury share) and returns collateral;
     /// Refused draws (everything returns).
     /// @param failureId A Contested failure within its arbitration timeout.

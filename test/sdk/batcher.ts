@@ -54,6 +54,35 @@ function distinct<T>(values: T[]): T[] {
 }
 
 describe("SDK: batcher", function () {
+  describe("onFlush", function () {
+    it("a throwing callback changes no step's outcome and escapes nowhere", async function () {
+      const world = await loadFixture(openWorld);
+      const calls: FlushOutcome[] = [];
+      const unhandled: unknown[] = [];
+      const onUnhandled = (reason: unknown) => unhandled.push(reason);
+      process.on("unhandledRejection", onUnhandled);
+      try {
+        const batcher = clientFor(world, world.node).createStepBatcher({
+          maxSteps: 2,
+          maxWaitMs: 60_000,
+          onFlush: (outcome) => {
+            calls.push(outcome);
+            throw new Error("a bug in the caller's metrics");
+          },
+        });
+        const results = await Promise.all([batcher.add(step(TRACE, 0)), batcher.add(step(TRACE, 1))]);
+        await batcher.close();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(results.map((result) => result.traceId)).to.deep.equal([TRACE, TRACE]);
+        expect(calls).to.have.length(1);
+        expect(calls[0].error).to.equal(undefined);
+        expect(unhandled).to.deep.equal([]);
+      } finally {
+        process.off("unhandledRejection", onUnhandled);
+      }
+    });
+  });
+
   describe("add", function () {
     it("flushes a batch as soon as maxSteps are queued, one transaction per batch", async function () {
       const world = await loadFixture(openWorld);

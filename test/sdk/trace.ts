@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { id, recoverAddress } from "ethers";
+import { AbiCoder, hexlify, id, recoverAddress, toUtf8Bytes } from "ethers";
 import { network } from "hardhat";
 import {
   createOnusClient,
@@ -258,6 +258,18 @@ describe("SDK: trace", function () {
       });
     });
 
+    it("reports a group someone submitted first as skipped and logs the rest", async function () {
+      const world = await loadFixture(openWorld);
+      const signedByNode = await clientFor(world, world.node).signSteps({ steps: [step(TRACE, 0)] });
+      const signedByNode2 = await clientFor(world, world.node2).signSteps({ steps: [step(OTHER, 0)] });
+      await clientFor(world, world.node2).logSignedSteps({ batches: [signedByNode] }); // the copy
+      const result = await clientFor(world, world.stranger).logSignedSteps({
+        batches: [signedByNode, signedByNode2],
+      });
+      expect(result.skipped).to.deep.equal([{ actor: world.node.address, nonce: 0n }]);
+      expect(result.steps.map((s) => [s.actor, s.traceId])).to.deep.equal([[world.node2.address, OTHER]]);
+    });
+
     it("decodes InvalidSignature when a signed step is altered", async function () {
       const world = await loadFixture(openWorld);
       const signed = await clientFor(world, world.node).signSteps({ steps: [step(TRACE, 0)] });
@@ -452,6 +464,7 @@ describe("SDK: trace", function () {
           inputDigest: step(TRACE, 0).inputDigest as Hex,
           outputDigest: step(TRACE, 0).outputDigest as Hex,
           uri: "ipfs://step/0",
+          uriBytes: hexlify(toUtf8Bytes("ipfs://step/0")) as Hex,
           loggedAt: first.loggedAt,
           blockNumber: first.blockNumber,
           transactionHash: first.transactionHash,
@@ -466,6 +479,7 @@ describe("SDK: trace", function () {
           inputDigest: step(TRACE, 1).inputDigest as Hex,
           outputDigest: step(TRACE, 1).outputDigest as Hex,
           uri: "ipfs://step/1",
+          uriBytes: hexlify(toUtf8Bytes("ipfs://step/1")) as Hex,
           loggedAt: second.loggedAt,
           blockNumber: second.blockNumber,
           transactionHash: second.transactionHash,
@@ -473,6 +487,46 @@ describe("SDK: trace", function () {
         },
       ];
       expect(trace.steps).to.deep.equal(expected);
+    });
+
+    it("reads a step whose URI is not UTF-8: shown with U+FFFD, hashed from its bytes, reportable", async function () {
+      const world = await loadFixture(openWorld);
+      await clientFor(world, world.node).logStep(step(TRACE, 0));
+      // The contract takes any bytes as a `string`; log one straight through the ABI with 0xff.
+      const registry = registryOf(world);
+      const data = registry.interface.encodeFunctionData("logStep", [
+        { traceId: TRACE, kind: 1, inputDigest: id("in"), outputDigest: id("out"), uri: "" },
+      ]);
+      const encoded = AbiCoder.defaultAbiCoder().encode(
+        ["tuple(bytes32,uint8,bytes32,bytes32,bytes)"],
+        [[TRACE, 1, id("in"), id("out"), "0x41ff42"]],
+      );
+      await (
+        await world.node2.sendTransaction({ to: world.address, data: data.slice(0, 10) + encoded.slice(2) })
+      ).wait();
+      await clientFor(world, world.node).logStep(step(TRACE, 2));
+
+      const trace = await readerFor(world).getTrace(TRACE);
+      expect(trace.steps[1]).to.include({
+        uri: "A\uFFFDB",
+        uriBytes: "0x41ff42",
+        actor: world.node2.address,
+      });
+      expect(verifyTraceSteps(trace).valid).to.equal(true);
+      // A tampered display URI no longer matches its bytes.
+      const tampered = { ...trace, steps: trace.steps.map((s, i) => (i === 1 ? { ...s, uri: "AB" } : s)) };
+      expect(verifyTraceSteps(tampered).firstBadStep?.index).to.equal(1);
+      // Reports prove steps around it, and the step itself.
+      for (const stepIndex of [0, 1]) {
+        const result = await clientFor(world, world.reporter).reportFailure({
+          traceId: TRACE,
+          stepIndex,
+          beneficiary: world.beneficiary.address,
+          compensation: UNIT / 10n,
+          evidenceDigest: id(`evidence ${stepIndex}`),
+        });
+        expect(result.stepId).to.equal(trace.steps[stepIndex].stepId);
+      }
     });
 
     it("returns no steps and a zero head for an unknown trace", async function () {

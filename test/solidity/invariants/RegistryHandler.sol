@@ -313,11 +313,7 @@ contract RegistryHandler is CommonBase, StdCheats, StdUtils {
         }
         if (!ok || amount == 0) return;
         _success(Action.CollectShortfall);
-        b.amount -= amount;
-        _totals.bonded -= amount;
-        _totals.staked += amount;
-        f.collateral += amount;
-        f.shortfall -= amount;
+        _collectInModel(f);
         if (keccak256(abi.encode(registry.failure(id))) != keccak256(abi.encode(f))) {
             _violate(6, "failure differs from the spec after collectShortfall");
         }
@@ -495,9 +491,10 @@ contract RegistryHandler is CommonBase, StdCheats, StdUtils {
         _act(Action.FinalizeRemedy, Op.Finalize, id, sink, 0);
     }
 
+    /// @dev Half the time from the beneficiary, who alone may close a failure with a shortfall.
     function enforce(uint256 idSeed) external act(Action.Enforce) {
-        (uint256 id, ) = _pick(idSeed, MASK_RESOLVABLE, AFTER);
-        _act(Action.Enforce, Op.Enforce, id, sink, 0);
+        (uint256 id, IResponsibilityRegistry.Failure memory f) = _pick(idSeed, MASK_RESOLVABLE, AFTER);
+        _act(Action.Enforce, Op.Enforce, id, (idSeed >> 200) % 2 == 0 ? f.beneficiary : sink, 0);
     }
 
     /// @param rulingSeed Picks Valid, Invalid or Refused; one call in sixteen comes from either
@@ -701,8 +698,11 @@ contract RegistryHandler is CommonBase, StdCheats, StdUtils {
             _checkPair("accept/finalize", id, at, _probe(Op.Accept, id, f.beneficiary, 0, at), timeout, true);
             _checkPair("reject/finalize", id, at, _probe(Op.Reject, id, f.beneficiary, 0, at), timeout, true);
         } else {
-            bool timeout = _probe(Op.Enforce, id, sink, 0, at);
-            _checkPair("compensate/enforce", id, at, _probe(Op.Compensate, id, f.accountable, 0, at), timeout, true);
+            // The beneficiary may always enforce after the deadline; compensating needs the whole
+            // compensation backed, so with a shortfall it may fail at any time.
+            bool timeout = _probe(Op.Enforce, id, f.beneficiary, 0, at);
+            bool backed = _shortfallAfterCollect(f) == 0;
+            _checkPair("compensate/enforce", id, at, _probe(Op.Compensate, id, f.accountable, 0, at), timeout, backed);
             _checkPair("propose/enforce", id, at, _probe(Op.Propose, id, f.accountable, 0, at), timeout, true);
             _checkPair("contest/enforce", id, at, _probe(Op.Contest, id, f.accountable, 0, at), timeout, true);
         }
@@ -1108,10 +1108,22 @@ contract RegistryHandler is CommonBase, StdCheats, StdUtils {
             return inTime && ((reported && caller == f.actor) || (resolvable && caller == f.accountable));
         }
         if (op == Op.Fallback) return reported && !inTime;
-        if (op == Op.Compensate || op == Op.Propose) return resolvable && inTime && caller == f.accountable;
+        if (op == Op.Compensate) {
+            // Paying means paying in full: free bond is locked for the shortfall first.
+            return resolvable && inTime && caller == f.accountable && _shortfallAfterCollect(f) == 0;
+        }
+        if (op == Op.Propose) return resolvable && inTime && caller == f.accountable;
         if (op == Op.Accept || op == Op.Reject) return remedy && inTime && caller == f.beneficiary;
         if (op == Op.Finalize) return remedy && !inTime;
-        if (op == Op.Enforce) return resolvable && !inTime;
+        if (op == Op.Enforce) {
+            // With a shortfall left only the beneficiary may close it, until the unbonding delay
+            // after the resolution deadline.
+            bool mayClose =
+                _shortfallAfterCollect(f) == 0 ||
+                    caller == f.beneficiary ||
+                    currentTime > uint256(f.deadline) + _parameters[f.parametersVersion].unbondingDelay;
+            return resolvable && !inTime && mayClose;
+        }
         if (op == Op.Rule) {
             return contested && inTime && arg != 0 && caller == _parameters[f.parametersVersion].arbiter;
         }
@@ -1157,8 +1169,34 @@ contract RegistryHandler is CommonBase, StdCheats, StdUtils {
             f.state = IResponsibilityRegistry.FailureState.RemedyProposed;
             f.deadline = uint40(currentTime + p.remedyWindow);
         } else {
-            _settle(f, p, _outcome(op, arg));
+            IResponsibilityRegistry.FailureState outcome = _outcome(op, arg);
+            bool upheld =
+                outcome == IResponsibilityRegistry.FailureState.Compensated ||
+                    outcome == IResponsibilityRegistry.FailureState.Enforced ||
+                    outcome == IResponsibilityRegistry.FailureState.RuledValid;
+            if (upheld) _collectInModel(f);
+            _settle(f, p, outcome);
         }
+    }
+
+    /// @dev The spec's shortfall collection: min(shortfall, free bond) moves into the collateral
+    /// of a bond-backed failure.
+    function _collectInModel(IResponsibilityRegistry.Failure storage f) internal returns (uint128 amount) {
+        if (!f.collateralFromBond) return 0;
+        IResponsibilityRegistry.OperatorBond storage b = _bonds[f.actor];
+        amount = f.shortfall < b.amount ? f.shortfall : b.amount;
+        b.amount -= amount;
+        _totals.bonded -= amount;
+        _totals.staked += amount;
+        f.collateral += amount;
+        f.shortfall -= amount;
+    }
+
+    /// @dev The shortfall a settlement would leave after collecting free bond.
+    function _shortfallAfterCollect(IResponsibilityRegistry.Failure memory f) internal view returns (uint256) {
+        if (!f.collateralFromBond) return f.shortfall;
+        uint256 free = _bonds[f.actor].amount;
+        return f.shortfall > free ? f.shortfall - free : 0;
     }
 
     function _outcome(Op op, uint256 arg) internal pure returns (IResponsibilityRegistry.FailureState) {
