@@ -35,6 +35,9 @@ const HINTS: Record<string, (args: Readonly<Record<string, unknown>>) => string>
   NothingToCollect: (args) =>
     `nothing to collect: shortfall ${formatValue(args.shortfall)}, free bond ${formatValue(args.availableBond)}`,
   FailureNotCollectable: () => "only an open failure backed by the actor's bond has a shortfall to collect",
+  ShortfallOutstanding: (args) =>
+    `${formatValue(args.shortfall)} of the compensation is not backed yet: the node must bond more (then onus collect), and until the unbonding delay has passed only the beneficiary may enforce`,
+  SignatureExpired: (args) => `the signature expired at ${formatValue(args.deadline)}; sign the steps again`,
   ReportWindowClosed: () => "the step is too old to report",
   FailureNotClaimable: () => "only a Reported failure within its claim window can be claimed",
   OpenFailures: () =>

@@ -1243,7 +1243,7 @@ function nextSteps(failure: FailureView, now: bigint): string | undefined {
     case "Claimed":
     case "Assigned":
       if (failure.shortfall > 0n && failure.collateralFromBond) {
-        return `${open ? "the accountable party may settle" : `anyone may \`onus enforce ${id}\``}; once the node has bond again, \`onus collect ${id}\` locks it for the shortfall`;
+        return `${open ? "the accountable party must cover the shortfall before it can compensate" : `the beneficiary may \`onus enforce ${id}\` (others only after the unbonding delay)`}; once the node has bond again, \`onus collect ${id}\` locks it for the shortfall`;
       }
       return open
         ? `the accountable party may \`onus compensate ${id}\`, \`onus remedy propose ${id}\` or \`onus contest ${id}\``
