@@ -41,6 +41,7 @@ import {
   withdrawAll,
   type CollateralKind,
   type Signer,
+  type Tx,
   type World,
 } from "./helpers/failures.js";
 import { anyHex, anyValue } from "./helpers/matchers.js";
@@ -153,6 +154,38 @@ function fixturesFor(kind: CollateralKind) {
 
 type Fixtures = ReturnType<typeof fixturesFor>;
 type FailureWorld = Awaited<ReturnType<Fixtures["reported"]>>;
+
+/**
+ * Declares the three deadline boundary tests (deadline − 1, the deadline, deadline + 1) of one action
+ * on `world.failureId`. An action that must come `"by"` the deadline reverts after it with
+ * DeadlinePassed; a timeout that may only come `"after"` it reverts until then with
+ * DeadlineNotReached; both carry the failure id, the deadline and the block time. Where the time is
+ * allowed, the action emits `event` (FailureClosed by default), or passes `expectAllowed` when given.
+ */
+function itHonoursDeadline<W extends FailureWorld>(spec: {
+  action: string;
+  window: string;
+  when: "by" | "after";
+  fixture: () => Promise<W>;
+  act: (world: W) => Tx;
+  event?: string;
+  expectAllowed?: (world: W, tx: Tx, timestamp: bigint) => Promise<void>;
+}): void {
+  const error = spec.when === "by" ? "DeadlinePassed" : "DeadlineNotReached";
+  for (const { offset, allowed } of spec.when === "by" ? BEFORE_DEADLINE : AFTER_DEADLINE) {
+    it(`${allowed ? spec.action : `reverts with ${error}`} ${offsetLabel(offset)} (${spec.window})`, async function () {
+      const w = await loadFixture(spec.fixture);
+      const timestamp = await atDeadline(w, w.failureId, offset);
+      const tx = spec.act(w);
+      if (!allowed) {
+        await expect(tx)
+          .to.be.revertedWithCustomError(w.registry, error)
+          .withArgs(w.failureId, timestamp - offset, timestamp);
+      } else if (spec.expectAllowed) await spec.expectAllowed(w, tx, timestamp);
+      else await expect(tx).to.emit(w.registry, spec.event ?? "FailureClosed");
+    });
+  }
+}
 
 type ParametersView = Awaited<ReturnType<World["registry"]["parametersAt"]>>;
 
@@ -723,25 +756,18 @@ describe("ResponsibilityRegistry — accountability", function () {
           await expectBacked(w);
         });
 
-        for (const { offset, allowed } of BEFORE_DEADLINE) {
-          it(`${allowed ? "claims" : "reverts with DeadlinePassed"} ${offsetLabel(offset)} (claim window)`, async function () {
-            const w = await loadFixture(f.reported);
-            const timestamp = await atDeadline(w, w.failureId, offset);
-            const deadline = timestamp - offset;
-            const tx = w.registry
-              .connect(w.claimant)
-              .claimResponsibility(w.failureId, w.collateral.value(COMPENSATION));
-            if (allowed) {
-              await expect(tx)
-                .to.emit(w.registry, "ResponsibilityClaimed")
-                .withArgs(w.failureId, w.claimant.address, COMPENSATION, timestamp + RESOLUTION_WINDOW);
-            } else {
-              await expect(tx)
-                .to.be.revertedWithCustomError(w.registry, "DeadlinePassed")
-                .withArgs(w.failureId, deadline, timestamp);
-            }
-          });
-        }
+        itHonoursDeadline({
+          action: "claims",
+          window: "claim window",
+          when: "by",
+          fixture: f.reported,
+          act: (w) =>
+            w.registry.connect(w.claimant).claimResponsibility(w.failureId, w.collateral.value(COMPENSATION)),
+          expectAllowed: (w, tx, timestamp) =>
+            expect(tx)
+              .to.emit(w.registry, "ResponsibilityClaimed")
+              .withArgs(w.failureId, w.claimant.address, COMPENSATION, timestamp + RESOLUTION_WINDOW),
+        });
 
         it("reverts for an unknown failure", async function () {
           const w = await loadFixture(f.reported);
@@ -858,30 +884,25 @@ describe("ResponsibilityRegistry — accountability", function () {
           await expectBond(w, w.node.address, { amount: 0n });
         });
 
-        for (const { offset, allowed } of BEFORE_DEADLINE) {
-          it(`by the step's actor ${offsetLabel(offset)} (claim window): ${allowed ? "contests" : "reverts with DeadlinePassed"}`, async function () {
-            const w = await loadFixture(f.reported);
-            const timestamp = await atDeadline(w, w.failureId, offset);
-            const tx = w.registry.connect(w.node).contest(w.failureId, REASON_DIGEST, REASON_URI);
-            if (allowed) {
-              await expect(tx)
-                .to.emit(w.registry, "FailureContested")
-                .withArgs(
-                  w.failureId,
-                  w.node.address,
-                  COMPENSATION,
-                  0n,
-                  timestamp + ARBITRATION_TIMEOUT,
-                  REASON_DIGEST,
-                  REASON_URI,
-                );
-            } else {
-              await expect(tx)
-                .to.be.revertedWithCustomError(w.registry, "DeadlinePassed")
-                .withArgs(w.failureId, timestamp - offset, timestamp);
-            }
-          });
-        }
+        itHonoursDeadline({
+          action: "contests (the step's actor)",
+          window: "claim window",
+          when: "by",
+          fixture: f.reported,
+          act: (w) => w.registry.connect(w.node).contest(w.failureId, REASON_DIGEST, REASON_URI),
+          expectAllowed: (w, tx, timestamp) =>
+            expect(tx)
+              .to.emit(w.registry, "FailureContested")
+              .withArgs(
+                w.failureId,
+                w.node.address,
+                COMPENSATION,
+                0n,
+                timestamp + ARBITRATION_TIMEOUT,
+                REASON_DIGEST,
+                REASON_URI,
+              ),
+        });
 
         it("reverts with CallerNotActor when anyone else contests a reported failure", async function () {
           const w = await loadFixture(f.reported);
@@ -933,19 +954,14 @@ describe("ResponsibilityRegistry — accountability", function () {
           await expectLedger(w, w.node.address, { failuresContested: 1n, failuresDefaulted: 1n });
         });
 
-        for (const { offset, allowed } of BEFORE_DEADLINE) {
-          it(`by the accountable party ${offsetLabel(offset)} (resolution window): ${allowed ? "contests" : "reverts with DeadlinePassed"}`, async function () {
-            const w = await loadFixture(f.claimed);
-            const timestamp = await atDeadline(w, w.failureId, offset);
-            const tx = w.registry.connect(w.claimant).contest(w.failureId, REASON_DIGEST, REASON_URI);
-            if (allowed) await expect(tx).to.emit(w.registry, "FailureContested");
-            else {
-              await expect(tx)
-                .to.be.revertedWithCustomError(w.registry, "DeadlinePassed")
-                .withArgs(w.failureId, timestamp - offset, timestamp);
-            }
-          });
-        }
+        itHonoursDeadline({
+          action: "contests (the accountable party)",
+          window: "resolution window",
+          when: "by",
+          fixture: f.claimed,
+          act: (w) => w.registry.connect(w.claimant).contest(w.failureId, REASON_DIGEST, REASON_URI),
+          event: "FailureContested",
+        });
 
         it("reverts with CallerNotAccountable when anyone else contests a claimed failure, the actor included", async function () {
           const w = await loadFixture(f.claimed);
@@ -1006,19 +1022,14 @@ describe("ResponsibilityRegistry — accountability", function () {
           await expectBacked(w);
         });
 
-        for (const { offset, allowed } of AFTER_DEADLINE) {
-          it(`${allowed ? "assigns" : "reverts with DeadlineNotReached"} ${offsetLabel(offset)} (claim window)`, async function () {
-            const w = await loadFixture(f.reported);
-            const timestamp = await atDeadline(w, w.failureId, offset);
-            const tx = w.registry.connect(w.stranger).assignFallback(w.failureId);
-            if (allowed) await expect(tx).to.emit(w.registry, "FallbackAssigned");
-            else {
-              await expect(tx)
-                .to.be.revertedWithCustomError(w.registry, "DeadlineNotReached")
-                .withArgs(w.failureId, timestamp - offset, timestamp);
-            }
-          });
-        }
+        itHonoursDeadline({
+          action: "assigns",
+          window: "claim window",
+          when: "after",
+          fixture: f.reported,
+          act: (w) => w.registry.connect(w.stranger).assignFallback(w.failureId),
+          event: "FallbackAssigned",
+        });
 
         it("records a shortfall and never reverts when the bond is short", async function () {
           const w = await loadFixture(f.reportedLarge);
@@ -1254,19 +1265,13 @@ describe("ResponsibilityRegistry — accountability", function () {
             .withArgs(w.failureId, COMPENSATION);
         });
 
-        for (const { offset, allowed } of BEFORE_DEADLINE) {
-          it(`${allowed ? "compensates" : "reverts with DeadlinePassed"} ${offsetLabel(offset)} (resolution window)`, async function () {
-            const w = await loadFixture(f.claimed);
-            const timestamp = await atDeadline(w, w.failureId, offset);
-            const tx = w.registry.connect(w.claimant).compensate(w.failureId);
-            if (allowed) await expect(tx).to.emit(w.registry, "FailureClosed");
-            else {
-              await expect(tx)
-                .to.be.revertedWithCustomError(w.registry, "DeadlinePassed")
-                .withArgs(w.failureId, timestamp - offset, timestamp);
-            }
-          });
-        }
+        itHonoursDeadline({
+          action: "compensates",
+          window: "resolution window",
+          when: "by",
+          fixture: f.claimed,
+          act: (w) => w.registry.connect(w.claimant).compensate(w.failureId),
+        });
 
         it("reverts with CallerNotAccountable for anyone but the accountable party", async function () {
           const w = await loadFixture(f.claimed);
@@ -1325,19 +1330,14 @@ describe("ResponsibilityRegistry — accountability", function () {
           });
         }
 
-        for (const { offset, allowed } of BEFORE_DEADLINE) {
-          it(`${allowed ? "proposes" : "reverts with DeadlinePassed"} ${offsetLabel(offset)} (resolution window)`, async function () {
-            const w = await loadFixture(f.assigned);
-            const timestamp = await atDeadline(w, w.failureId, offset);
-            const tx = w.registry.connect(w.node).proposeRemedy(w.failureId, REMEDY_DIGEST, REMEDY_URI);
-            if (allowed) await expect(tx).to.emit(w.registry, "RemedyProposed");
-            else {
-              await expect(tx)
-                .to.be.revertedWithCustomError(w.registry, "DeadlinePassed")
-                .withArgs(w.failureId, timestamp - offset, timestamp);
-            }
-          });
-        }
+        itHonoursDeadline({
+          action: "proposes",
+          window: "resolution window",
+          when: "by",
+          fixture: f.assigned,
+          act: (w) => w.registry.connect(w.node).proposeRemedy(w.failureId, REMEDY_DIGEST, REMEDY_URI),
+          event: "RemedyProposed",
+        });
 
         it("reverts with CallerNotAccountable for anyone but the accountable party", async function () {
           const w = await loadFixture(f.assigned);
@@ -1400,19 +1400,14 @@ describe("ResponsibilityRegistry — accountability", function () {
           await expectBacked(w);
         });
 
-        for (const { offset, allowed } of BEFORE_DEADLINE) {
-          it(`${allowed ? "accepts" : "reverts with DeadlinePassed"} ${offsetLabel(offset)} (remedy window)`, async function () {
-            const w = await loadFixture(f.remedyProposed);
-            const timestamp = await atDeadline(w, w.failureId, offset);
-            const tx = w.registry.connect(w.beneficiary).acceptRemedy(w.failureId);
-            if (allowed) await expect(tx).to.emit(w.registry, "RemedyAccepted");
-            else {
-              await expect(tx)
-                .to.be.revertedWithCustomError(w.registry, "DeadlinePassed")
-                .withArgs(w.failureId, timestamp - offset, timestamp);
-            }
-          });
-        }
+        itHonoursDeadline({
+          action: "accepts",
+          window: "remedy window",
+          when: "by",
+          fixture: f.remedyProposed,
+          act: (w) => w.registry.connect(w.beneficiary).acceptRemedy(w.failureId),
+          event: "RemedyAccepted",
+        });
 
         it("reverts with CallerNotBeneficiary for anyone but the beneficiary", async function () {
           const w = await loadFixture(f.remedyProposed);
@@ -1458,19 +1453,14 @@ describe("ResponsibilityRegistry — accountability", function () {
             .withArgs(w.failureId, FailureState.RuledValid, w.claimant.address, COMPENSATION, 0n);
         });
 
-        for (const { offset, allowed } of BEFORE_DEADLINE) {
-          it(`${allowed ? "rejects" : "reverts with DeadlinePassed"} ${offsetLabel(offset)} (remedy window)`, async function () {
-            const w = await loadFixture(f.remedyProposed);
-            const timestamp = await atDeadline(w, w.failureId, offset);
-            const tx = w.registry.connect(w.beneficiary).rejectRemedy(w.failureId);
-            if (allowed) await expect(tx).to.emit(w.registry, "RemedyRejected");
-            else {
-              await expect(tx)
-                .to.be.revertedWithCustomError(w.registry, "DeadlinePassed")
-                .withArgs(w.failureId, timestamp - offset, timestamp);
-            }
-          });
-        }
+        itHonoursDeadline({
+          action: "rejects",
+          window: "remedy window",
+          when: "by",
+          fixture: f.remedyProposed,
+          act: (w) => w.registry.connect(w.beneficiary).rejectRemedy(w.failureId),
+          event: "RemedyRejected",
+        });
 
         it("reverts with CallerNotBeneficiary for anyone but the beneficiary", async function () {
           const w = await loadFixture(f.remedyProposed);
@@ -1505,22 +1495,17 @@ describe("ResponsibilityRegistry — accountability", function () {
           await expectBacked(w);
         });
 
-        for (const { offset, allowed } of AFTER_DEADLINE) {
-          it(`${allowed ? "finalizes" : "reverts with DeadlineNotReached"} ${offsetLabel(offset)} (remedy window)`, async function () {
-            const w = await loadFixture(f.assignedRemedyProposed);
-            const timestamp = await atDeadline(w, w.failureId, offset);
-            const tx = w.registry.connect(w.stranger).finalizeRemedy(w.failureId);
-            if (allowed) {
-              await expect(tx)
-                .to.emit(w.registry, "BondRestored")
-                .withArgs(w.node.address, w.failureId, COMPENSATION);
-            } else {
-              await expect(tx)
-                .to.be.revertedWithCustomError(w.registry, "DeadlineNotReached")
-                .withArgs(w.failureId, timestamp - offset, timestamp);
-            }
-          });
-        }
+        itHonoursDeadline({
+          action: "finalizes",
+          window: "remedy window",
+          when: "after",
+          fixture: f.assignedRemedyProposed,
+          act: (w) => w.registry.connect(w.stranger).finalizeRemedy(w.failureId),
+          expectAllowed: (w, tx) =>
+            expect(tx)
+              .to.emit(w.registry, "BondRestored")
+              .withArgs(w.node.address, w.failureId, COMPENSATION),
+        });
 
         it("reverts with NoRemedyProposed when no remedy is pending", async function () {
           const w = await loadFixture(f.claimed);
@@ -1603,19 +1588,13 @@ describe("ResponsibilityRegistry — accountability", function () {
           await expectTotals(w, { bonded: 0n, reporterBonds: 0n, staked: 0n, credits: BOND + REPORTER_BOND });
         });
 
-        for (const { offset, allowed } of AFTER_DEADLINE) {
-          it(`${allowed ? "enforces" : "reverts with DeadlineNotReached"} ${offsetLabel(offset)} (resolution window)`, async function () {
-            const w = await loadFixture(f.assigned);
-            const timestamp = await atDeadline(w, w.failureId, offset);
-            const tx = w.registry.connect(w.stranger).enforce(w.failureId);
-            if (allowed) await expect(tx).to.emit(w.registry, "FailureClosed");
-            else {
-              await expect(tx)
-                .to.be.revertedWithCustomError(w.registry, "DeadlineNotReached")
-                .withArgs(w.failureId, timestamp - offset, timestamp);
-            }
-          });
-        }
+        itHonoursDeadline({
+          action: "enforces",
+          window: "resolution window",
+          when: "after",
+          fixture: f.assigned,
+          act: (w) => w.registry.connect(w.stranger).enforce(w.failureId),
+        });
 
         for (const { name, state } of [
           { name: "reported", state: FailureState.Reported },
@@ -1806,19 +1785,14 @@ describe("ResponsibilityRegistry — accountability", function () {
           });
         }
 
-        for (const { offset, allowed } of BEFORE_DEADLINE) {
-          it(`${allowed ? "rules" : "reverts with DeadlinePassed"} ${offsetLabel(offset)} (arbitration timeout)`, async function () {
-            const w = await loadFixture(f.contestedByClaimant);
-            const timestamp = await atDeadline(w, w.failureId, offset);
-            const tx = w.registry.connect(w.arbiter).rule(w.failureId, Ruling.Valid);
-            if (allowed) await expect(tx).to.emit(w.registry, "ArbitrationRuled");
-            else {
-              await expect(tx)
-                .to.be.revertedWithCustomError(w.registry, "DeadlinePassed")
-                .withArgs(w.failureId, timestamp - offset, timestamp);
-            }
-          });
-        }
+        itHonoursDeadline({
+          action: "rules",
+          window: "arbitration timeout",
+          when: "by",
+          fixture: f.contestedByClaimant,
+          act: (w) => w.registry.connect(w.arbiter).rule(w.failureId, Ruling.Valid),
+          event: "ArbitrationRuled",
+        });
 
         for (const { name, state } of [
           { name: "reported", state: FailureState.Reported },
@@ -1858,22 +1832,17 @@ describe("ResponsibilityRegistry — accountability", function () {
           await expectBacked(w);
         });
 
-        for (const { offset, allowed } of AFTER_DEADLINE) {
-          it(`${allowed ? "expires" : "reverts with DeadlineNotReached"} ${offsetLabel(offset)} (arbitration timeout)`, async function () {
-            const w = await loadFixture(f.contestedByActor);
-            const timestamp = await atDeadline(w, w.failureId, offset);
-            const tx = w.registry.connect(w.stranger).expireArbitration(w.failureId);
-            if (allowed) {
-              await expect(tx)
-                .to.emit(w.registry, "BondRestored")
-                .withArgs(w.node.address, w.failureId, COMPENSATION);
-            } else {
-              await expect(tx)
-                .to.be.revertedWithCustomError(w.registry, "DeadlineNotReached")
-                .withArgs(w.failureId, timestamp - offset, timestamp);
-            }
-          });
-        }
+        itHonoursDeadline({
+          action: "expires",
+          window: "arbitration timeout",
+          when: "after",
+          fixture: f.contestedByActor,
+          act: (w) => w.registry.connect(w.stranger).expireArbitration(w.failureId),
+          expectAllowed: (w, tx) =>
+            expect(tx)
+              .to.emit(w.registry, "BondRestored")
+              .withArgs(w.node.address, w.failureId, COMPENSATION),
+        });
 
         it("reverts with FailureNotContested when the failure is not contested", async function () {
           const w = await loadFixture(f.claimed);

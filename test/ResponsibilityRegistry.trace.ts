@@ -347,6 +347,21 @@ describe("ResponsibilityRegistry — trace", function () {
         .withArgs(node.address, 1n, 0n);
     });
 
+    it("reverts on a nonce ahead of the signer's next one, even beside a fresh group", async function () {
+      const { registry, node, other, relayer } = await loadFixture(openRegistry);
+      const address = await registry.getAddress();
+      const ahead = await signSteps(address, node, [makeStep(ethers, TRACE, 0)], { nonce: 1n });
+      await expect(registry.connect(relayer).logSignedSteps([ahead]))
+        .to.be.revertedWithCustomError(registry, "InvalidNonce")
+        .withArgs(node.address, 0n, 1n);
+      // A skipped group is only ever a replay: one from the future fails the whole call.
+      const fresh = await signSteps(address, other, [makeStep(ethers, OTHER_TRACE, 0)]);
+      await expect(registry.connect(relayer).logSignedSteps([fresh, ahead]))
+        .to.be.revertedWithCustomError(registry, "InvalidNonce")
+        .withArgs(node.address, 0n, 1n);
+      expect(await registry.nonces(node.address)).to.equal(0n);
+    });
+
     it("reverts when the signature is from someone else than the named actor", async function () {
       const { registry, node, other, relayer } = await loadFixture(openRegistry);
       const forged = await signSteps(await registry.getAddress(), other, [makeStep(ethers, TRACE, 0)], {

@@ -5,6 +5,7 @@ import {Test} from "forge-std/Test.sol";
 
 import {ResponsibilityRegistry} from "../../contracts/ResponsibilityRegistry.sol";
 import {IResponsibilityRegistry} from "../../contracts/interfaces/IResponsibilityRegistry.sol";
+import {TestParameters} from "./utils/TestParameters.sol";
 
 /// @notice Fuzz tests of the money math: the treasury split of a forfeited reporter bond, the
 /// fallback's lock and shortfall, and the credits of every outcome, for any amounts.
@@ -252,19 +253,11 @@ contract AccountabilityFuzzTest is Test {
     }
 
     function _deploy(uint128 reporterBond, uint16 bps) internal {
-        params = IResponsibilityRegistry.Parameters({
-            reporterBond: reporterBond,
-            compensationCap: MAX_AMOUNT,
-            reportWindow: 7 days,
-            claimWindow: 1 days,
-            resolutionWindow: 2 days,
-            remedyWindow: 3 days,
-            arbitrationTimeout: 4 days,
-            unbondingDelay: 17 days,
-            treasuryShareBps: bps,
-            arbiter: arbiter,
-            treasury: treasury
-        });
+        IResponsibilityRegistry.Parameters memory p = TestParameters.standard(arbiter, treasury);
+        p.reporterBond = reporterBond;
+        p.compensationCap = MAX_AMOUNT;
+        p.treasuryShareBps = bps;
+        params = p;
         registry = new ResponsibilityRegistry(address(0), params, false, 0, address(this));
         vm.warp(timestamp);
     }

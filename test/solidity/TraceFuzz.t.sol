@@ -5,6 +5,7 @@ import {Test} from "forge-std/Test.sol";
 
 import {ResponsibilityRegistry} from "../../contracts/ResponsibilityRegistry.sol";
 import {IResponsibilityRegistry} from "../../contracts/interfaces/IResponsibilityRegistry.sol";
+import {TestParameters} from "./utils/TestParameters.sol";
 
 /// @notice Fuzz tests of the trace: any sequence of steps folds to the head an independent
 /// in-test model computes, and single, batch and signed logging agree.
@@ -93,20 +94,14 @@ contract TraceFuzzTest is Test {
     // ── helpers ───────────────────────────────────────────────────────────────────────────────
 
     function _deploy() internal returns (ResponsibilityRegistry) {
-        IResponsibilityRegistry.Parameters memory p = IResponsibilityRegistry.Parameters({
-            reporterBond: 1e16,
-            compensationCap: 1e19,
-            reportWindow: 7 days,
-            claimWindow: 1 days,
-            resolutionWindow: 2 days,
-            remedyWindow: 3 days,
-            arbitrationTimeout: 4 days,
-            unbondingDelay: 17 days,
-            treasuryShareBps: 1000,
-            arbiter: makeAddr("arbiter"),
-            treasury: makeAddr("treasury")
-        });
-        return new ResponsibilityRegistry(address(0), p, false, 0, address(this));
+        return
+            new ResponsibilityRegistry(
+                address(0),
+                TestParameters.standard(makeAddr("arbiter"), makeAddr("treasury")),
+                false,
+                0,
+                address(this)
+            );
     }
 
     function _step(bytes32 traceId, uint256 r) internal pure returns (IResponsibilityRegistry.Step memory) {

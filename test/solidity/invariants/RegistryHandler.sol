@@ -7,6 +7,7 @@ import {StdUtils} from "forge-std/StdUtils.sol";
 
 import {ResponsibilityRegistry} from "../../../contracts/ResponsibilityRegistry.sol";
 import {IResponsibilityRegistry} from "../../../contracts/interfaces/IResponsibilityRegistry.sol";
+import {TestParameters} from "../utils/TestParameters.sol";
 import {MockERC20} from "../../../contracts/mocks/MockERC20.sol";
 
 /// @notice Drives one ResponsibilityRegistry through random sequences of its public actions with
@@ -203,19 +204,7 @@ contract RegistryHandler is CommonBase, StdCheats, StdUtils {
         sink = makeAddr("sink");
         for (uint256 t; t < TRACE_COUNT; ++t) _traceIds[t] = keccak256(abi.encode("trace", t));
 
-        IResponsibilityRegistry.Parameters memory p = IResponsibilityRegistry.Parameters({
-            reporterBond: 1e16,
-            compensationCap: 1e19,
-            reportWindow: 7 days,
-            claimWindow: 1 days,
-            resolutionWindow: 2 days,
-            remedyWindow: 3 days,
-            arbitrationTimeout: 4 days,
-            unbondingDelay: 17 days,
-            treasuryShareBps: 1000,
-            arbiter: arbiters[0],
-            treasury: treasuries[0]
-        });
+        IResponsibilityRegistry.Parameters memory p = TestParameters.standard(arbiters[0], treasuries[0]);
         registry = new ResponsibilityRegistry(address(token), p, false, 0, address(this));
         _parameters[1] = p;
         modelVersion = 1;
