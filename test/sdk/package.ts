@@ -131,7 +131,6 @@ describe("SDK package", function () {
           "node16",
           "--target",
           "es2022",
-          "--skipLibCheck",
           "consumer.mts",
         ],
         { cwd: dir },
